@@ -1,0 +1,65 @@
+// pingyi-server's configuration: a JSON file (comments allowed) and the
+// PINGYI_* environment of CONTRACT.md, the environment winning. Validated
+// once at start; a bad setting stops the server with a clear message.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pingyi::server {
+
+struct wechat_settings {
+    std::string appid;
+    std::string secret;
+    std::string token;
+    std::string aes_key;
+    std::string aes_key_previous;
+    std::string api_base = "https://api.weixin.qq.com";
+    std::string open_base = "https://open.weixin.qq.com";
+};
+
+struct config {
+    std::string listen_host = "127.0.0.1";
+    unsigned short listen_port = 8080;
+    std::string redis_url = "redis://127.0.0.1:6379/0";
+    int redis_min_replicas = 0;
+    std::string public_url = "http://127.0.0.1:8080";
+    std::string secret;
+    std::string secret_previous;
+    std::string pseudonym_key;
+    std::string admin_token;
+    std::string admin_password;
+    wechat_settings wechat;
+    int threads = 1;
+    std::string trusted_proxies;
+    std::string ratelimit_mode = "enforce";
+    nlohmann::json ratelimit = nlohmann::json::object();  // the file's "ratelimit" section, if any
+    std::size_t max_connections = 10000;
+    std::size_t max_connections_per_ip = 1000;
+    std::string log_level = "info";
+    bool dev = false;
+    int read_timeout_ms = 10000;   // a request head must arrive within this
+    int idle_timeout_ms = 60000;   // keep-alive connections idle this long are closed
+    std::string web_root;  // built front-end assets; empty: next to the binary or in the source tree
+};
+
+class config_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Reads the file (when given) and the environment. Throws config_error with
+// every problem found, one per line. Warnings (unknown PINGYI_* variables)
+// are appended to `warnings`.
+config load_config(const std::optional<std::string>& file, const std::map<std::string, std::string>& environment,
+                   std::vector<std::string>& warnings);
+
+// The process environment as a map.
+std::map<std::string, std::string> process_environment();
+
+}  // namespace pingyi::server
