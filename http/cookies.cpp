@@ -1,0 +1,153 @@
+#include "http/cookies.hpp"
+
+#include <stdexcept>
+
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+namespace pingyi::http {
+
+std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
+    std::size_t i = 0;
+    while (i < header.size()) {
+        while (i < header.size() && (header[i] == ' ' || header[i] == ';')) ++i;
+        std::size_t end = header.find(';', i);
+        if (end == std::string_view::npos) end = header.size();
+        std::string_view pair = header.substr(i, end - i);
+        auto eq = pair.find('=');
+        if (eq != std::string_view::npos) {
+            std::string_view key = pair.substr(0, eq);
+            while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+            if (key == name) {
+                std::string_view value = pair.substr(eq + 1);
+                if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+                return std::string(value);
+            }
+        }
+        i = end + 1;
+    }
+    return std::nullopt;
+}
+
+std::string set_cookie(std::string_view name, std::string_view value, const cookie_options& o) {
+    std::string out;
+    out.append(name).append("=").append(value);
+    out += "; Path=" + o.path;
+    if (o.max_age >= 0) out += "; Max-Age=" + std::to_string(o.max_age);
+    if (o.http_only) out += "; HttpOnly";
+    if (o.secure) out += "; Secure";
+    if (!o.same_site.empty()) out += "; SameSite=" + o.same_site;
+    return out;
+}
+
+namespace {
+constexpr char b64url_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+}
+
+std::string base64url(std::string_view in) {
+    std::string out;
+    out.reserve((in.size() * 4 + 2) / 3);
+    std::size_t i = 0;
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(in[k]); };
+    for (; i + 3 <= in.size(); i += 3) {
+        unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+        out += b64url_chars[(v >> 18) & 63];
+        out += b64url_chars[(v >> 12) & 63];
+        out += b64url_chars[(v >> 6) & 63];
+        out += b64url_chars[v & 63];
+    }
+    if (in.size() - i == 1) {
+        unsigned v = byte(i) << 16;
+        out += b64url_chars[(v >> 18) & 63];
+        out += b64url_chars[(v >> 12) & 63];
+    } else if (in.size() - i == 2) {
+        unsigned v = (byte(i) << 16) | (byte(i + 1) << 8);
+        out += b64url_chars[(v >> 18) & 63];
+        out += b64url_chars[(v >> 12) & 63];
+        out += b64url_chars[(v >> 6) & 63];
+    }
+    return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view in) {
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '-') return 62;
+        if (c == '_') return 63;
+        return -1;
+    };
+    if (in.size() % 4 == 1) return std::nullopt;
+    std::string out;
+    unsigned acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        int v = value(c);
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<unsigned>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xFF);
+        }
+    }
+    return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+              data.size(), mac, &len))
+        throw std::runtime_error("HMAC failed");
+    return std::string(reinterpret_cast<char*>(mac), len);
+}
+
+signer::signer(std::string current, std::string previous) : current_(std::move(current)), previous_(std::move(previous)) {}
+
+std::string signer::sign(std::string_view payload) const {
+    std::string out(payload);
+    out += '.';
+    out += base64url(hmac_sha256(current_, payload));
+    return out;
+}
+
+std::optional<std::string> signer::verify(std::string_view value) const {
+    auto dot = value.rfind('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    std::string_view payload = value.substr(0, dot);
+    auto given = base64url_decode(value.substr(dot + 1));
+    if (!given || given->size() != 32) return std::nullopt;
+    for (const std::string* key : {&current_, &previous_}) {
+        if (key->empty()) continue;
+        std::string expected = hmac_sha256(*key, payload);
+        if (CRYPTO_memcmp(expected.data(), given->data(), 32) == 0) return std::string(payload);
+    }
+    return std::nullopt;
+}
+
+std::string random_bytes(std::size_t n) {
+    std::string out(n, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+        throw std::runtime_error("RAND_bytes failed");
+    return out;
+}
+
+std::string random_token(std::size_t length) {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    std::string out;
+    out.reserve(length);
+    // 62 symbols: reject bytes >= 248 so every symbol is equally likely.
+    while (out.size() < length) {
+        for (unsigned char b : random_bytes(length)) {
+            if (b >= 248) continue;
+            out += alphabet[b % 62];
+            if (out.size() == length) break;
+        }
+    }
+    return out;
+}
+
+}  // namespace pingyi::http

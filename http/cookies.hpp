@@ -1,0 +1,49 @@
+// Cookies: reading a Cookie header, writing Set-Cookie, and values signed
+// with HMAC-SHA256 under a current and a previous secret (rotation).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pingyi::http {
+
+// The value of cookie `name` in a Cookie header, if present.
+std::optional<std::string> cookie_value(std::string_view cookie_header, std::string_view name);
+
+struct cookie_options {
+    std::string path = "/";
+    bool http_only = true;
+    bool secure = false;
+    std::string same_site = "Lax";
+    long max_age = -1;  // seconds; -1: a session cookie; 0: delete
+};
+
+std::string set_cookie(std::string_view name, std::string_view value, const cookie_options& options);
+
+// base64url without padding.
+std::string base64url(std::string_view bytes);
+std::optional<std::string> base64url_decode(std::string_view text);
+
+// HMAC-SHA256(key, data), raw bytes.
+std::string hmac_sha256(std::string_view key, std::string_view data);
+
+// Signs and verifies "payload.signature" values. The payload must not
+// contain '.'; verify accepts the current or the previous secret.
+class signer {
+public:
+    signer(std::string current, std::string previous = {});
+    std::string sign(std::string_view payload) const;
+    std::optional<std::string> verify(std::string_view value) const;
+
+private:
+    std::string current_;
+    std::string previous_;
+};
+
+// n random bytes from the OS's CSPRNG (OpenSSL RAND_bytes).
+std::string random_bytes(std::size_t n);
+// A random token of `length` characters from [A-Za-z0-9].
+std::string random_token(std::size_t length);
+
+}  // namespace pingyi::http
