@@ -1,14 +1,141 @@
 #include "server/app.hpp"
 
-#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <filesystem>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "redis/connection.hpp"
+#include "server/campaign_cache.hpp"
 #include "server/log.hpp"
+#include "vote/ballot_script.hpp"
+#include "vote/campaign_store.hpp"
 
 namespace pingyi::server {
 
-shared_state::shared_state(config c) : cfg(std::move(c)) {
+namespace asio = boost::asio;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::int64_t now_s() { return now_ms() / 1000; }
+
+namespace {
+
+// Where the built front end is: the configured root, else web/dist in the
+// source tree next to build/bin/, else nothing (the API still works).
+std::string find_web_root(const config& c) {
+    if (!c.web_root.empty()) return c.web_root;
+    std::error_code ec;
+    auto exe = std::filesystem::canonical("/proc/self/exe", ec);
+    if (!ec) {
+        for (auto dir = exe.parent_path(); dir.has_parent_path() && dir != dir.parent_path(); dir = dir.parent_path()) {
+            auto candidate = dir / "web" / "dist";
+            if (std::filesystem::is_directory(candidate, ec)) return candidate.string();
+            auto installed = dir / "share" / "pingyi" / "web";
+            if (std::filesystem::is_directory(installed, ec)) return installed.string();
+        }
+    }
+    return {};
+}
+
+// The file's "ratelimit" section, with PINGYI_RATELIMIT deciding the mode.
+ratelimit::config limits_of(const config& c) {
+    try {
+        auto limits = ratelimit::parse_config(c.ratelimit);
+        limits.global = ratelimit::parse_mode(c.ratelimit_mode, "PINGYI_RATELIMIT");
+        return limits;
+    } catch (const ratelimit::config_error& e) {
+        throw config_error(e.what());
+    }
+}
+
+http::trusted_proxies proxies_of(const config& c) {
+    try {
+        return http::trusted_proxies::parse(c.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+        throw config_error(e.what());
+    }
+}
+
+// Every X-Forwarded-For line, joined: proxies may each add their own.
+std::string forwarded_for(const http::request& req) {
+    std::string out;
+    auto [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto it = first; it != last; ++it) {
+        if (!out.empty()) out += ',';
+        out += it->value();
+    }
+    return out;
+}
+
+}  // namespace
+
+script_set::script_set()
+    : ballot("ballot", std::string(vote::ballot_script_source())),
+      create_campaign("create_campaign", vote::create_campaign_script().source) {}
+
+std::vector<const redis::script*> script_set::all() const { return {&ballot, &create_campaign}; }
+
+shared_state::shared_state(config c)
+    : cfg(std::move(c)),
+      limits(limits_of(cfg)),
+      cookie_signer(cfg.secret, cfg.secret_previous),
+      proxies(proxies_of(cfg)),
+      web(find_web_root(cfg)) {
     workers = cfg.threads;
     redis_up = std::make_unique<std::atomic<bool>[]>(static_cast<std::size_t>(workers));
+    secure_cookies = cfg.public_url.rfind("https://", 0) == 0;
+}
+
+struct worker_state::impl {
+    asio::steady_timer ready_timer;
+    bool stopping = false;
+    explicit impl(asio::io_context& ioc) : ready_timer(ioc) {}
+};
+
+worker_state::worker_state(asio::io_context& io, int i, shared_state& s)
+    : ioc(io), index(i), shared(s), impl_(std::make_unique<impl>(io)) {
+    std::string error;
+    auto url = redis::parse_url(s.cfg.redis_url, error);
+    if (!url) throw config_error("PINGYI_REDIS_URL: " + error);
+    redis::connection_options options;
+    options.endpoint = url->endpoint;
+    options.scripts = s.scripts.all();
+    redis = std::make_unique<redis::connection>(ioc.get_executor(), options);
+    campaigns = std::make_unique<campaign_cache>(*redis);
+}
+
+worker_state::~worker_state() = default;
+
+void worker_state::start() {
+    redis->start();
+    asio::co_spawn(ioc, publish_readiness(), asio::detached);
+}
+
+// Publishes this worker's Redis state for /readyz, which any worker may
+// answer: a flag per worker, refreshed every 100 ms.
+asio::awaitable<void> worker_state::publish_readiness() {
+    while (!impl_->stopping) {
+        shared.redis_up[static_cast<std::size_t>(index)].store(redis->is_up(), std::memory_order_relaxed);
+        impl_->ready_timer.expires_after(std::chrono::milliseconds(100));
+        boost::system::error_code ec;
+        co_await impl_->ready_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+void worker_state::stop() {
+    impl_->stopping = true;
+    impl_->ready_timer.cancel();
+    shared.redis_up[static_cast<std::size_t>(index)].store(false, std::memory_order_relaxed);
+    redis->stop();
 }
 
 app::app(config c) : shared_(std::make_unique<shared_state>(std::move(c))) {}
@@ -17,10 +144,13 @@ app::~app() = default;
 
 http::server_hooks app::hooks() {
     http::server_hooks h;
-    h.make_worker = [this](boost::asio::io_context& ioc, int index) {
-        auto& w = *workers_.emplace_back(std::make_unique<worker_state>(worker_state{ioc, index, *shared_}));
+    h.make_worker = [this](asio::io_context& ioc, int index) {
+        auto& w = *workers_.emplace_back(std::make_unique<worker_state>(ioc, index, *shared_));
         auto routes = std::make_shared<http::router>();
         add_ops_routes(*routes, w);
+        add_campaign_routes(*routes, w);
+        add_voter_routes(*routes, w);
+        add_static_routes(*routes, w);
         // Workers are made one after another before any thread runs, so
         // the first one can fix the metric series for all.
         if (!shared_->http_metrics) {
@@ -28,7 +158,13 @@ http::server_hooks app::hooks() {
             for (const auto& r : routes->routes()) patterns.push_back(r.pattern);
             shared_->http_metrics = std::make_unique<http::request_metrics>(patterns);
         }
-        return http::worker_setup{routes, {}};
+        w.start();
+        return http::worker_setup{routes, [&w] { w.stop(); }};
+    };
+    h.resolve_client = [this](http::request_context& ctx) {
+        if (shared_->proxies.empty()) return;
+        ctx.client_address =
+            http::client_address(ctx.peer_address, forwarded_for(ctx.req), ctx.req["X-Real-IP"], shared_->proxies);
     };
     h.decorate = [](const http::request_context*, http::response& res) {
         res.set(http::field::server, "pingyi");

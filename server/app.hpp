@@ -1,23 +1,45 @@
 // pingyi's server assembled: the configuration, what the worker threads
-// share (metrics, readiness), and what each worker owns (its Redis
-// connection). Routes are added per worker by the routes_*.cpp files.
+// share (metrics, scripts, static files), and what each worker owns (its
+// Redis connection, its caches). Routes are added per worker by the
+// routes_*.cpp files; handlers capture their worker_state.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
+#include "http/client_address.hpp"
+#include "http/cookies.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "ratelimit/limits.hpp"
+#include "redis/script.hpp"
 #include "server/config.hpp"
 #include "server/counters.hpp"
 
 namespace boost::asio {
 class io_context;
 }
+namespace pingyi::redis {
+class connection;
+}
 
 namespace pingyi::server {
+
+class campaign_cache;
+
+// The Lua scripts every worker's connection loads at connect.
+struct script_set {
+    script_set();
+    redis::script ballot;
+    redis::script create_campaign;
+    std::vector<const redis::script*> all() const;
+};
 
 // Read-mostly state shared by every worker thread. Nothing here is locked
 // on a request's way: counters are atomics, the rest is fixed at start.
@@ -25,17 +47,36 @@ struct shared_state {
     explicit shared_state(config c);
 
     config cfg;
+    ratelimit::config limits;
+    http::signer cookie_signer;
+    http::trusted_proxies proxies;
+    http::static_files web;
+    script_set scripts;
     counters stats;
     std::unique_ptr<http::request_metrics> http_metrics;
     std::unique_ptr<std::atomic<bool>[]> redis_up;  // one flag per worker
     int workers = 0;
+    bool secure_cookies = false;  // PUBLIC_URL is https
 };
 
 // One per worker thread; handlers capture a reference to theirs.
 struct worker_state {
+    worker_state(boost::asio::io_context& ioc, int index, shared_state& shared);
+    ~worker_state();
+
     boost::asio::io_context& ioc;
     int index;
     shared_state& shared;
+    std::unique_ptr<redis::connection> redis;
+    std::unique_ptr<campaign_cache> campaigns;
+
+    void start();
+    void stop();
+
+private:
+    boost::asio::awaitable<void> publish_readiness();
+    struct impl;
+    std::unique_ptr<impl> impl_;
 };
 
 class app {
@@ -52,5 +93,12 @@ private:
 
 // Route groups, one file each.
 void add_ops_routes(http::router& r, worker_state& w);
+void add_campaign_routes(http::router& r, worker_state& w);
+void add_voter_routes(http::router& r, worker_state& w);
+void add_static_routes(http::router& r, worker_state& w);
+
+// Milliseconds and seconds since the epoch, from the system clock.
+std::int64_t now_ms();
+std::int64_t now_s();
 
 }  // namespace pingyi::server

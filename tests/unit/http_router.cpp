@@ -74,3 +74,16 @@ TEST_CASE("percent_decode") {
     CHECK_FALSE(percent_decode("%").has_value());
     CHECK_FALSE(percent_decode("%G0").has_value());
 }
+
+#include "http/query.hpp"
+
+TEST_CASE("query_param and url_encode") {
+    CHECK(query_param("a=1&b=x%20y&c=+z", "b").value() == "x y");
+    CHECK(query_param("a=1&b=2", "a").value() == "1");
+    CHECK(query_param("a=1&c=+z", "c").value() == " z");
+    CHECK(query_param("flag&a=1", "flag").value().empty());
+    CHECK_FALSE(query_param("a=1", "b"));
+    CHECK_FALSE(query_param("a=%zz", "a"));
+    CHECK_FALSE(query_param("", "a"));
+    CHECK(url_encode("http://x/h5/c/a b?q=投") == "http%3A%2F%2Fx%2Fh5%2Fc%2Fa%20b%3Fq%3D%E6%8A%95");
+}

@@ -1,0 +1,57 @@
+#include "server/auth.hpp"
+
+#include <openssl/crypto.h>
+
+#include "http/cookies.hpp"
+#include "redis/connection.hpp"
+#include "server/app.hpp"
+#include "vote/digest.hpp"
+
+namespace pingyi::server {
+
+namespace {
+
+bool equal_constant_time(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+auth_result refuse(http::status s, std::string_view code, std::string_view message) {
+    return auth_result{std::nullopt, http::json_error(s, code, message)};
+}
+
+}  // namespace
+
+std::string staff_session_key(std::string_view token) { return "pingyi:staff:session:" + vote::sha256_hex(token); }
+
+boost::asio::awaitable<auth_result> authenticate(worker_state& w, const http::request_context& ctx, bool need_admin,
+                                                 bool write) {
+    const auto& cfg = w.shared.cfg;
+    auto authorization = ctx.req[http::field::authorization];
+    if (!authorization.empty()) {
+        constexpr std::string_view bearer = "Bearer ";
+        if (!cfg.admin_token.empty() && authorization.starts_with(bearer) &&
+            equal_constant_time(authorization.substr(bearer.size()), cfg.admin_token))
+            co_return auth_result{principal{"token", staff_role::admin}, {}};
+        co_return refuse(http::status::unauthorized, "unauthorized", "令牌无效");
+    }
+    auto cookie = http::cookie_value(ctx.req[http::field::cookie], staff_cookie);
+    if (!cookie || cookie->empty())
+        co_return refuse(http::status::unauthorized, "unauthorized", "请先登录");
+    std::vector<std::string> command{"HMGET", staff_session_key(*cookie), "user", "role", "csrf"};
+    auto r = co_await w.redis->exec(std::move(command));
+    if (r.ec) co_return refuse(http::status::service_unavailable, "redis_unavailable", "服务暂时不可用，请稍后再试");
+    const auto& fields = r.value.elements();
+    if (fields.size() != 3 || fields[0].is_nil())
+        co_return refuse(http::status::unauthorized, "unauthorized", "登录已过期，请重新登录");
+    principal who{fields[0].str(), fields[1].str() == "admin" ? staff_role::admin : staff_role::viewer};
+    if (write) {
+        auto header = ctx.req["X-CSRF-Token"];
+        if (header.empty() || !equal_constant_time(header, fields[2].str()))
+            co_return refuse(http::status::forbidden, "csrf", "缺少或错误的 CSRF 令牌");
+    }
+    if (need_admin && who.role != staff_role::admin)
+        co_return refuse(http::status::forbidden, "forbidden", "没有权限执行此操作");
+    co_return auth_result{who, {}};
+}
+
+}  // namespace pingyi::server
