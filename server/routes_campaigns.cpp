@@ -5,6 +5,7 @@
 #include "eval/config.hpp"
 #include "http/streamer.hpp"
 #include "redis/connection.hpp"
+#include "server/admin_log.hpp"
 #include "server/app.hpp"
 #include "server/auth.hpp"
 #include "server/ballot_log.hpp"
@@ -54,6 +55,9 @@ asio::awaitable<http::reply> create_campaign(worker_state& w, http::request_cont
                                    campaign.id};
     auto indexed = co_await w.redis->exec(std::move(index));
     if (indexed.ec) co_return redis_unavailable();
+    error_code logged;
+    nlohmann::json detail = {{"title", campaign.title}};
+    co_await record_admin_action(*w.redis, auth.who->name, "campaign.create", campaign.id, detail, logged);
     w.campaigns->invalidate(campaign.id);
     log::info("campaign created", {{"campaign", campaign.id}, {"by", auth.who->name}});
     co_return json_ok(campaign.public_json(now_ms()), http::status::created);
