@@ -10,11 +10,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "ratelimit/gcra.hpp"
 #include "redis/connection.hpp"
 #include "server/campaign_cache.hpp"
 #include "server/log.hpp"
 #include "vote/ballot_script.hpp"
 #include "vote/campaign_store.hpp"
+#include "wechat/crypto.hpp"
 
 namespace pingyi::server {
 
@@ -80,9 +82,10 @@ std::string forwarded_for(const http::request& req) {
 
 script_set::script_set()
     : ballot("ballot", std::string(vote::ballot_script_source())),
-      create_campaign("create_campaign", vote::create_campaign_script().source) {}
+      create_campaign("create_campaign", vote::create_campaign_script().source),
+      gcra("gcra", std::string(ratelimit::gcra_script_source())) {}
 
-std::vector<const redis::script*> script_set::all() const { return {&ballot, &create_campaign}; }
+std::vector<const redis::script*> script_set::all() const { return {&ballot, &create_campaign, &gcra}; }
 
 shared_state::shared_state(config c)
     : cfg(std::move(c)),
@@ -93,7 +96,19 @@ shared_state::shared_state(config c)
     workers = cfg.threads;
     redis_up = std::make_unique<std::atomic<bool>[]>(static_cast<std::size_t>(workers));
     secure_cookies = cfg.public_url.rfind("https://", 0) == 0;
+    if (!cfg.wechat.aes_key.empty()) {
+        try {
+            std::optional<wechat::message_cipher> previous;
+            if (!cfg.wechat.aes_key_previous.empty()) previous.emplace(cfg.wechat.aes_key_previous, cfg.wechat.appid);
+            wechat_keys = std::make_unique<wechat::key_ring>(wechat::message_cipher(cfg.wechat.aes_key, cfg.wechat.appid),
+                                                             std::move(previous));
+        } catch (const std::system_error& e) {
+            throw config_error(std::string("PINGYI_WECHAT_AES_KEY: ") + e.what());
+        }
+    }
 }
+
+shared_state::~shared_state() = default;
 
 struct worker_state::impl {
     asio::steady_timer ready_timer;
@@ -151,6 +166,7 @@ http::server_hooks app::hooks() {
         add_campaign_routes(*routes, w);
         add_voter_routes(*routes, w);
         add_static_routes(*routes, w);
+        add_wechat_routes(*routes, w);
         // Workers are made one after another before any thread runs, so
         // the first one can fix the metric series for all.
         if (!shared_->http_metrics) {

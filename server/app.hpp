@@ -28,6 +28,9 @@ class io_context;
 namespace pingyi::redis {
 class connection;
 }
+namespace pingyi::wechat {
+class key_ring;
+}
 
 namespace pingyi::server {
 
@@ -38,6 +41,7 @@ struct script_set {
     script_set();
     redis::script ballot;
     redis::script create_campaign;
+    redis::script gcra;
     std::vector<const redis::script*> all() const;
 };
 
@@ -45,6 +49,7 @@ struct script_set {
 // on a request's way: counters are atomics, the rest is fixed at start.
 struct shared_state {
     explicit shared_state(config c);
+    ~shared_state();
 
     config cfg;
     ratelimit::config limits;
@@ -52,6 +57,7 @@ struct shared_state {
     http::trusted_proxies proxies;
     http::static_files web;
     script_set scripts;
+    std::unique_ptr<wechat::key_ring> wechat_keys;  // when an EncodingAESKey is set
     counters stats;
     std::unique_ptr<http::request_metrics> http_metrics;
     std::unique_ptr<std::atomic<bool>[]> redis_up;  // one flag per worker
@@ -96,6 +102,7 @@ void add_ops_routes(http::router& r, worker_state& w);
 void add_campaign_routes(http::router& r, worker_state& w);
 void add_voter_routes(http::router& r, worker_state& w);
 void add_static_routes(http::router& r, worker_state& w);
+void add_wechat_routes(http::router& r, worker_state& w);
 
 // Milliseconds and seconds since the epoch, from the system clock.
 std::int64_t now_ms();

@@ -1,0 +1,30 @@
+#include "vote/keys.hpp"
+
+namespace pingyi::vote::keys {
+namespace {
+
+std::string tagged(std::string_view cid, std::string_view rest) {
+    std::string k = "{c:";
+    k.append(cid).append("}:").append(rest);
+    return k;
+}
+
+}  // namespace
+
+std::string campaign(std::string_view cid) { return tagged(cid, "campaign"); }
+std::string rules(std::string_view cid) { return tagged(cid, "rules"); }
+std::string tally(std::string_view cid) { return tagged(cid, "tally"); }
+std::string log(std::string_view cid) { return tagged(cid, "log"); }
+std::string voter(std::string_view cid, std::string_view voter) { return tagged(cid, "v:" + std::string(voter)); }
+std::string idempotency(std::string_view cid, std::string_view voter, std::string_view key) {
+    return tagged(cid, "idem:" + std::string(voter) + ":" + std::string(key));
+}
+std::string limit_voter(std::string_view cid, std::string_view voter) {
+    return tagged(cid, "rl:v:" + std::string(voter));
+}
+std::string limit_address(std::string_view cid, std::string_view address) {
+    return tagged(cid, "rl:a:" + std::string(address));
+}
+std::string limit_campaign(std::string_view cid) { return tagged(cid, "rl:c"); }
+
+}  // namespace pingyi::vote::keys
