@@ -164,6 +164,7 @@ http::server_hooks app::hooks() {
         auto routes = std::make_shared<http::router>();
         add_ops_routes(*routes, w);
         add_campaign_routes(*routes, w);
+        add_eval_routes(*routes, w);
         add_voter_routes(*routes, w);
         add_static_routes(*routes, w);
         add_wechat_routes(*routes, w);

@@ -100,6 +100,7 @@ private:
 // Route groups, one file each.
 void add_ops_routes(http::router& r, worker_state& w);
 void add_campaign_routes(http::router& r, worker_state& w);
+void add_eval_routes(http::router& r, worker_state& w);
 void add_voter_routes(http::router& r, worker_state& w);
 void add_static_routes(http::router& r, worker_state& w);
 void add_wechat_routes(http::router& r, worker_state& w);

@@ -7,7 +7,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <chrono>
+#include <thread>
+
 #include <sys/wait.h>
+
+#include "tests/support/http_client.hpp"
 
 namespace pingyi::test {
 
@@ -50,6 +55,14 @@ void server_process::launch() {
     argv.insert(argv.end(), args_.begin(), args_.end());
     process_ = child_process(argv, env_list(env_), log_path_);
     if (!wait_for_port(port_, 15000)) throw std::runtime_error("pingyi-server did not start:\n" + log());
+    // With Redis configured, wait until every worker's connection is up.
+    if (env_.count("PINGYI_REDIS_URL")) {
+        for (int i = 0; i < 500; ++i) {
+            if (http_request(port_, "GET", "/readyz").status == 200) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        throw std::runtime_error("pingyi-server never became ready:\n" + log());
+    }
 }
 
 void server_process::restart() {

@@ -1,0 +1,76 @@
+// /admin/dashboard?c=<cid>: the live tally of one campaign.
+import { escape_html } from '../shared/http.js';
+import { bar_chart } from './chart.js';
+import { campaign_id, live, staff_request } from './common.js';
+import { ranked, results_rows } from './results.js';
+
+const cid = campaign_id();
+const api = `/api/v1/campaigns/${encodeURIComponent(cid)}`;
+const $ = (id) => document.getElementById(id);
+const draw = bar_chart($('chart'));
+let names = new Map();
+// (time, ballots) samples of the last minute, for ballots per minute.
+const samples = [];
+
+function ballots_per_minute(ballots) {
+  const now = Date.now();
+  samples.push([now, ballots]);
+  while (samples.length > 1 && now - samples[0][0] > 60000) samples.shift();
+  const [t0, b0] = samples[0];
+  const seconds = (now - t0) / 1000;
+  return seconds >= 5 ? Math.round(((ballots - b0) * 60) / seconds) : null;
+}
+
+// Plain mode: {id, votes}; satisfaction mode adds per-band counts, {ratings: {满意: n, ...}}.
+function show_tally(tally) {
+  const units = tally.units || [];
+  const categories = units.map((u) => names.get(u.id) || u.id);
+  const bands = Object.keys((units[0] && units[0].ratings) || {});
+  const series = bands.length
+    ? bands.map((band) => ({ name: band, data: units.map((u) => (u.ratings || {})[band] || 0) }))
+    : [{ name: '票数', data: units.map((u) => u.votes || 0) }];
+  draw(categories, series);
+  $('ballots').textContent = tally.ballots ?? '–';
+  $('voters').textContent = tally.voters ?? '–';
+  const rate = ballots_per_minute(Number(tally.ballots) || 0);
+  $('rate').textContent = rate === null ? '–' : String(rate);
+}
+
+function show_results(results) {
+  $('results-rows').innerHTML = results_rows(ranked(results));
+  $('results-status').textContent = results.published ? '结果已发布，评分已冻结。' : '结果尚未发布。';
+  $('publish').hidden = Boolean(results.published);
+}
+
+async function load_results() {
+  const res = await staff_request('GET', `${api}/results`);
+  if (res.ok && res.data) show_results(res.data);
+}
+
+// Publishing freezes the scores for good (Art. 10–11): ask first.
+async function publish() {
+  if (!window.confirm('发布后评分将被冻结、不能再修改，并向公众公开。确定发布吗？')) return;
+  const res = await staff_request('POST', `${api}/results/publish`).catch(() => null);
+  if (res && res.ok) await load_results();
+  else $('results-status').textContent = `发布失败：${(res && res.error && res.error.message) || '网络连接失败'}`;
+}
+
+async function load() {
+  $('screen-link').href = `/screen/${encodeURIComponent(cid)}`;
+  $('results-csv').href = `${api}/results.csv`;
+  $('audit-log').href = `${api}/audit-log`;
+  const [campaign, tally] = await Promise.all([staff_request('GET', api), staff_request('GET', `${api}/tally`)]);
+  if (campaign.ok && campaign.data) {
+    names = new Map((campaign.data.units || []).map((u) => [u.id, u.name]));
+    $('title').innerHTML = `${escape_html(campaign.data.title)} <small>实时看板</small>`;
+    document.title = `${campaign.data.title} - 实时看板`;
+  }
+  if (tally.ok && tally.data) show_tally(tally.data);
+  live(`${api}/events`, { tally: show_tally, results: show_results }, $('live'));
+  await load_results();
+}
+
+$('publish').addEventListener('click', publish);
+load().catch(() => {
+  $('live').textContent = '加载失败，请刷新页面。';
+});
