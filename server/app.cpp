@@ -16,7 +16,10 @@
 #include "server/log.hpp"
 #include "vote/ballot_script.hpp"
 #include "vote/campaign_store.hpp"
+#include "http/client.hpp"
+#include "wechat/api_client.hpp"
 #include "wechat/crypto.hpp"
+#include "wechat/token_store.hpp"
 
 namespace pingyi::server {
 
@@ -123,9 +126,18 @@ worker_state::worker_state(asio::io_context& io, int i, shared_state& s)
     if (!url) throw config_error("PINGYI_REDIS_URL: " + error);
     redis::connection_options options;
     options.endpoint = url->endpoint;
+    options.sentinel.sentinels = url->sentinels;
+    options.sentinel.master_name = url->master_name;
     options.scripts = s.scripts.all();
     redis = std::make_unique<redis::connection>(ioc.get_executor(), options);
     campaigns = std::make_unique<campaign_cache>(*redis);
+    http_client = std::make_unique<http::client>(ioc.get_executor());
+    wechat::api_options api;
+    api.api_base = s.cfg.wechat.api_base;
+    api.appid = s.cfg.wechat.appid;
+    api.secret = s.cfg.wechat.secret;
+    wechat_api = std::make_unique<wechat::api_client>(api, *http_client);
+    wechat_tokens = std::make_unique<wechat::token_store>(*redis, *wechat_api);
 }
 
 worker_state::~worker_state() = default;
@@ -168,6 +180,9 @@ http::server_hooks app::hooks() {
         add_voter_routes(*routes, w);
         add_static_routes(*routes, w);
         add_wechat_routes(*routes, w);
+        add_admin_routes(*routes, w);
+        add_event_routes(*routes, w);
+        add_oauth_routes(*routes, w);
         // Workers are made one after another before any thread runs, so
         // the first one can fix the metric series for all.
         if (!shared_->http_metrics) {

@@ -30,6 +30,11 @@ class connection;
 }
 namespace pingyi::wechat {
 class key_ring;
+class api_client;
+class token_store;
+}
+namespace pingyi::http {
+class client;
 }
 
 namespace pingyi::server {
@@ -75,6 +80,9 @@ struct worker_state {
     shared_state& shared;
     std::unique_ptr<redis::connection> redis;
     std::unique_ptr<campaign_cache> campaigns;
+    std::unique_ptr<http::client> http_client;  // outbound, to WeChat
+    std::unique_ptr<wechat::api_client> wechat_api;
+    std::unique_ptr<wechat::token_store> wechat_tokens;
 
     void start();
     void stop();
@@ -104,6 +112,9 @@ void add_eval_routes(http::router& r, worker_state& w);
 void add_voter_routes(http::router& r, worker_state& w);
 void add_static_routes(http::router& r, worker_state& w);
 void add_wechat_routes(http::router& r, worker_state& w);
+void add_admin_routes(http::router& r, worker_state& w);
+void add_event_routes(http::router& r, worker_state& w);
+void add_oauth_routes(http::router& r, worker_state& w);
 
 // Milliseconds and seconds since the epoch, from the system clock.
 std::int64_t now_ms();

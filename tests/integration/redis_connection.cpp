@@ -306,7 +306,7 @@ TEST_CASE("redis connection: a paused server times requests out, and they work a
     c.stop();
 }
 
-TEST_CASE("redis connection: AUTH and SELECT on connect; a wrong password never comes up") {
+TEST_CASE("redis connection: AUTH and SELECT on connect, a wrong password never comes up") {
     redis_server server({"--requirepass", "s3cret"});
     asio::io_context ioc;
     auto opts = options_for(server);

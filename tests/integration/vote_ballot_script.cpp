@@ -102,7 +102,7 @@ void store(test::sync_redis& r, const campaign& c) {
 
 }  // namespace
 
-TEST_CASE("vote script: a campaign is stored once; the same id again is refused") {
+TEST_CASE("vote script: a campaign is stored once, the same id again is refused") {
     test::redis_server srv;
     test::sync_redis r(srv.port());
     const campaign c = make_campaign("sg2019", {{"per_day", 3}});

@@ -1,0 +1,278 @@
+// Voting end to end against a real server, a real redis-server and the
+// WeChat API mock: the OAuth login, ballots and every refusal, the tally,
+// the log and its digest.
+#include <doctest/doctest.h>
+
+#include <future>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/campaigns.hpp"
+#include "tests/support/redis_server.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/voter.hpp"
+#include "tools/wechat_mock_api.hpp"
+#include "vote/audit_chain.hpp"
+
+using namespace pingyi::test;
+using nlohmann::json;
+
+namespace {
+
+struct voting_fixture {
+    redis_server redis;
+    pingyi::tools::mock_api mock{pingyi::tools::mock_api_options{}};
+    std::unique_ptr<server_process> server;
+
+    explicit voting_fixture(env_map extra = {}) {
+        mock.start();
+        int port = free_port();
+        env_map env{{"PINGYI_REDIS_URL", redis.url()},
+                    {"PINGYI_ADMIN_TOKEN", admin_token},
+                    {"PINGYI_WECHAT_APPID", "wxdev0000000000000"},
+                    {"PINGYI_WECHAT_SECRET", "devsecret"},
+                    {"PINGYI_WECHAT_API_BASE", mock.base_url()},
+                    {"PINGYI_WECHAT_OPEN_BASE", mock.base_url()},
+                    {"PINGYI_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(port)},
+                    {"PINGYI_LISTEN", "127.0.0.1:" + std::to_string(port)}};
+        for (auto& [k, v] : extra) env[k] = v;
+        server = std::make_unique<server_process>(env);
+    }
+    int port() const { return server->port(); }
+    long long exchanges() {
+        auto r = http_request(mock.port(), "GET", "/__mock/stats");
+        return json::parse(r.body).at("oauth_access_token").get<long long>();
+    }
+    json get_json(const std::string& target) {
+        auto r = http_request(port(), "GET", target, {}, {{"Authorization", "Bearer " + admin_token}});
+        REQUIRE(r.status == 200);
+        return json::parse(r.body);
+    }
+};
+
+long long votes_of(const json& tally, const std::string& unit) {
+    for (const auto& u : tally.at("units"))
+        if (u.at("id") == unit) return u.at("votes").get<long long>();
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("OAuth login: redirect, exchange, cookies, and Back without a second exchange") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("c1")) == 201);
+    voter v(f.port(), "oAlice");
+    auto first = v.get("/h5/c/c1");
+    REQUIRE(first.status == 302);
+    auto location = first.header("location");
+    CHECK(location.find(f.mock.base_url() + "/connect/oauth2/authorize?appid=wxdev0000000000000&redirect_uri=http%3A%2F%2F127.0.0.1%3A") == 0);
+    CHECK(location.find("&response_type=code&scope=snsapi_base&state=") != std::string::npos);
+    CHECK(location.ends_with("#wechat_redirect"));
+    CHECK(v.login("c1") == 302);
+    CHECK(v.logged_in());
+    CHECK(v.cookie("pingyi_csrf").size() == 32);
+    CHECK(f.exchanges() == 1);
+    // Back or refresh on the callback URL: same result, no second exchange.
+    auto again = v.replay_callback();
+    CHECK(again.status == 302);
+    CHECK(again.header("location") == "/h5/c/c1");
+    CHECK(again.header("set-cookie").find("pingyi_session=") != std::string::npos);
+    CHECK(f.exchanges() == 1);
+    // With the session the vote page is served (or says it is not built).
+    auto page = v.get("/h5/c/c1");
+    CHECK((page.status == 200 || page.status == 503));
+    // The session cookie is HttpOnly, the CSRF cookie is readable by the page.
+    auto cookies = again.header("set-cookie");
+    CHECK(cookies.find("pingyi_session=") != std::string::npos);
+    CHECK(cookies.find("HttpOnly") != std::string::npos);
+}
+
+TEST_CASE("OAuth refusals: foreign state, refused code, snapshot user, unreachable WeChat") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("c2")) == 201);
+    // A state this browser was not given.
+    voter stranger(f.port(), "oBob");
+    auto r = stranger.get("/h5/oauth/callback?code=abc&state=NotIssuedByUs123");
+    CHECK(r.status == 400);
+    CHECK(r.header("set-cookie").find("pingyi_session") == std::string::npos);
+    // A state bound to another browser.
+    voter a(f.port(), "oA");
+    a.get("/h5/c/c2");
+    r = stranger.get("/h5/oauth/callback?code=abc&state=" + std::string(32, 'x'));
+    CHECK(r.status == 400);
+    // WeChat refuses the code (40029).
+    http_request(f.mock.port(), "POST", "/__mock/fail?endpoint=oauth_access_token&errcode=40029&count=1");
+    voter refused(f.port(), "oCarol");
+    CHECK(refused.login("c2") == 400);
+    CHECK_FALSE(refused.logged_in());
+    // A snapshot-page user is never a voter.
+    voter snap(f.port(), "oSnap");
+    CHECK(snap.login("c2", true) == 403);
+    CHECK_FALSE(snap.logged_in());
+    // WeChat busy (-1): 502, no session.
+    http_request(f.mock.port(), "POST", "/__mock/fail?endpoint=oauth_access_token&errcode=-1&count=1");
+    voter busy(f.port(), "oDan");
+    CHECK(busy.login("c2") == 502);
+    CHECK_FALSE(busy.logged_in());
+}
+
+TEST_CASE("WeChat unreachable: 502 page and no session") {
+    voting_fixture f(env_map{{"PINGYI_WECHAT_API_BASE", "http://127.0.0.1:" + std::to_string(free_port())}});
+    REQUIRE(create_campaign(f.port(), campaign_body("c3")) == 201);
+    voter v(f.port(), "oEve");
+    CHECK(v.login("c3") == 502);
+    CHECK_FALSE(v.logged_in());
+}
+
+TEST_CASE("ballots: accepted, already voted, daily limit, idempotency, and every refusal") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("b1", 8, "2019-12-20T09:00:00+08:00", "2099-12-27T18:00:00+08:00",
+                                                    ",\"rules\":{\"per_day\":3,\"max_choices\":2}")) == 201);
+    voter v(f.port(), "oVoter1");
+    REQUIRE(v.login("b1") == 302);
+
+    auto r = v.ballot("b1", R"({"units":["u01","u02"]})", "key-1");
+    REQUIRE(r.status == 201);
+    auto accepted = json::parse(r.body);
+    CHECK(accepted.at("units") == json::array({"u01", "u02"}));
+    CHECK(accepted.at("remaining_today") == 1);
+    std::string receipt = accepted.at("receipt");
+
+    // The same Idempotency-Key: the first answer, byte for byte, nothing new.
+    auto replay = v.ballot("b1", R"({"units":["u01","u02"]})", "key-1");
+    CHECK(replay.status == 201);
+    CHECK(replay.body == r.body);
+
+    r = v.ballot("b1", R"({"units":["u01"]})");
+    CHECK(r.status == 409);
+    CHECK(r.body.find("already_voted") != std::string::npos);
+    r = v.ballot("b1", R"({"units":["u03","u04"]})");
+    CHECK(r.status == 409);
+    CHECK(r.body.find("daily_limit") != std::string::npos);
+    r = v.ballot("b1", R"({"units":["u03"]})");
+    CHECK(r.status == 201);
+
+    // Malformed and invalid bodies.
+    CHECK(v.ballot("b1", R"({"units":["nope"]})").status == 400);
+    CHECK(v.ballot("b1", R"({"units":["u05","u05"]})").status == 400);
+    CHECK(v.ballot("b1", R"({"units":["u05","u06","u07"]})").status == 400);
+    CHECK(v.ballot("b1", "not json").status == 400);
+    CHECK(v.ballot("b1", R"({"units":["u05"],"voter":"someone-else"})").status == 400);
+
+    // Without the CSRF header: 403; without a session: 401.
+    voter thief(f.port(), "oThief");
+    thief.set_cookie("pingyi_csrf", "x");
+    r = thief.ballot("b1", R"({"units":["u05"]})");
+    CHECK(r.status == 401);
+    CHECK(r.body.find("no_session") != std::string::npos);
+    voter forgetful(f.port(), "oForget");
+    REQUIRE(forgetful.login("b1") == 302);
+    forgetful.set_cookie("pingyi_csrf", "something-else");
+    r = http_request(f.port(), "POST", "/api/v1/campaigns/b1/ballots", R"({"units":["u05"]})",
+                     {{"Cookie", "pingyi_session=" + forgetful.cookie("pingyi_session")}});
+    CHECK(r.status == 403);
+    CHECK(r.body.find("csrf") != std::string::npos);
+    // A forged session cookie.
+    r = http_request(f.port(), "POST", "/api/v1/campaigns/b1/ballots", R"({"units":["u05"]})",
+                     {{"Cookie", "pingyi_session=v1|AAAAAAAAAAAAAAAAAAAAAA|9999999999.forged; pingyi_csrf=t"}, {"X-CSRF-Token", "t"}});
+    CHECK(r.status == 401);
+    // Unknown campaign.
+    CHECK(v.ballot("nope", R"({"units":["u01"]})").status == 404);
+
+    // The tally, the voter's state, the digest, the receipt, the log.
+    auto tally = f.get_json("/api/v1/campaigns/b1/tally");
+    CHECK(votes_of(tally, "u01") == 1);
+    CHECK(votes_of(tally, "u02") == 1);
+    CHECK(votes_of(tally, "u03") == 1);
+    CHECK(tally.at("ballots") == 2);
+    CHECK(tally.at("voters") == 1);
+    auto me = json::parse(v.get("/api/v1/campaigns/b1/me").body);
+    CHECK(me.at("remaining_today") == 0);
+    auto digest = json::parse(http_request(f.port(), "GET", "/api/v1/campaigns/b1/audit-log/digest").body);
+    CHECK(digest.at("count") == 2);
+    auto found = http_request(f.port(), "GET", "/api/v1/campaigns/b1/receipts/" + receipt);
+    REQUIRE(found.status == 200);
+    CHECK(json::parse(found.body).at("units") == json::array({"u01", "u02"}));
+    CHECK(http_request(f.port(), "GET", "/api/v1/campaigns/b1/receipts/1-wrongnonce").status == 404);
+    auto log = http_request(f.port(), "GET", "/api/v1/campaigns/b1/audit-log", {}, {{"Authorization", "Bearer " + admin_token}});
+    REQUIRE(log.status == 200);
+    CHECK(log.body.find("oVoter1") == std::string::npos);  // pseudonyms only
+    std::istringstream in(log.body);
+    auto report = pingyi::vote::verify_log(in);
+    CHECK(report.ok);
+    CHECK(report.count == 2);
+    CHECK(report.head == digest.at("head").get<std::string>());
+    CHECK(http_request(f.port(), "GET", "/api/v1/campaigns/b1/audit-log").status == 401);
+    CHECK(http_request(f.port(), "GET", "/api/v1/campaigns/b1/tally").status == 401);
+}
+
+TEST_CASE("a campaign not yet open or already closed refuses ballots") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("soon", 2, "2098-01-01T09:00:00+08:00", "2099-01-01T09:00:00+08:00")) == 201);
+    REQUIRE(create_campaign(f.port(), campaign_body("past", 2, "2018-01-01T09:00:00+08:00", "2018-02-01T09:00:00+08:00")) == 201);
+    voter v(f.port(), "oLate");
+    REQUIRE(v.login("soon") == 302);
+    auto r = v.ballot("soon", R"({"units":["u01"]})");
+    CHECK(r.status == 403);
+    CHECK(r.body.find("not_open") != std::string::npos);
+    r = v.ballot("past", R"({"units":["u01"]})");
+    CHECK(r.status == 403);
+    CHECK(json::parse(http_request(f.port(), "GET", "/api/v1/campaigns/past").body).at("state") == "closed");
+}
+
+TEST_CASE("parallel identical ballots from one voter count once, many voters count exactly") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("p1", 3)) == 201);
+    voter v(f.port(), "oTwin");
+    REQUIRE(v.login("p1") == 302);
+    std::vector<std::future<int>> shots;
+    for (int i = 0; i < 40; ++i)
+        shots.push_back(std::async(std::launch::async, [&] { return v.ballot("p1", R"({"units":["u01"]})").status; }));
+    int accepted = 0;
+    for (auto& s : shots) accepted += s.get() == 201;
+    CHECK(accepted == 1);
+
+    std::vector<std::unique_ptr<voter>> crowd;
+    for (int i = 0; i < 12; ++i) {
+        crowd.push_back(std::make_unique<voter>(f.port(), "oCrowd" + std::to_string(i)));
+        REQUIRE(crowd.back()->login("p1") == 302);
+    }
+    std::vector<std::future<int>> all;
+    for (auto& c : crowd)
+        for (int k = 0; k < 4; ++k)
+            all.push_back(std::async(std::launch::async, [&c] { return c->ballot("p1", R"({"units":["u02","u03"]})").status; }));
+    int ok = 0;
+    for (auto& a : all) ok += a.get() == 201;
+    CHECK(ok == 12);
+    auto tally = f.get_json("/api/v1/campaigns/p1/tally");
+    CHECK(votes_of(tally, "u01") == 1);
+    CHECK(votes_of(tally, "u02") == 12);
+    CHECK(votes_of(tally, "u03") == 12);
+    CHECK(tally.at("voters") == 13);
+}
+
+TEST_CASE("Redis down: 503 redis_unavailable fast, not ready, back when it returns") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("r1", 2)) == 201);
+    voter v(f.port(), "oPatient");
+    REQUIRE(v.login("r1") == 302);
+    f.redis.kill_hard();
+    auto started = std::chrono::steady_clock::now();
+    auto r = v.ballot("r1", R"({"units":["u01"]})");
+    auto took = std::chrono::steady_clock::now() - started;
+    CHECK(r.status == 503);
+    CHECK(r.body.find("redis_unavailable") != std::string::npos);
+    CHECK(took < std::chrono::seconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(http_request(f.port(), "GET", "/readyz").status == 503);
+    CHECK(http_request(f.port(), "GET", "/healthz").status == 200);
+    f.redis.start();
+    bool back = false;
+    for (int i = 0; i < 50 && !back; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        back = http_request(f.port(), "GET", "/readyz").status == 200;
+    }
+    CHECK(back);
+}
