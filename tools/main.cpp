@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tools/command.hpp"
+#include "tools/verify.hpp"
 #include "tools/wechat_mock_api.hpp"
 #include "tools/wechat_send.hpp"
 
@@ -18,6 +19,8 @@ const std::vector<command>& commands() {
          pingyi::tools::run_wechat_send},
         {{"wechat", "mock-api"}, "serve a stand-in for WeChat's API", pingyi::tools::wechat_mock_api_usage,
          pingyi::tools::run_wechat_mock_api},
+        {{"verify"}, "recompute a ballot log's hash chain and tally", pingyi::tools::verify_usage,
+         pingyi::tools::run_verify},
     };
     return table;
 }
