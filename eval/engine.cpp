@@ -61,7 +61,8 @@ std::optional<error> check_public(const public_input& input, const scoring_confi
   }
   for (const auto& [id, bands] : input.ratings) {
     if (!index.contains(id)) return error{"ratings." + id, "没有这个单位：" + id};
-    for (const auto& [band, count] : bands) {
+    for (const auto& entry : bands) {
+      const std::string& band = entry.first;  // not a structured binding: clang 14 cannot capture those
       const bool known = std::any_of(config.satisfaction_bands.begin(), config.satisfaction_bands.end(),
                                      [&](const satisfaction_band& b) { return b.name == band; });
       if (!known) return error{"ratings." + id + "." + band, "没有这个满意度档次：" + band};

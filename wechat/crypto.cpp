@@ -134,7 +134,7 @@ std::string message_cipher::decrypt(std::string_view encrypted, std::error_code&
     }
 
     const auto pad = static_cast<unsigned char>(buffer->back());
-    if (pad < 1 || pad > pad_block) {
+    if (pad < 1 || pad > pad_block || pad > buffer->size()) {
         ec = error::decrypt_aes;
         return {};
     }
@@ -144,7 +144,7 @@ std::string message_cipher::decrypt(std::string_view encrypted, std::error_code&
             return {};
         }
     }
-    buffer->resize(buffer->size() - pad);
+    buffer->erase(buffer->size() - pad);  // erase, not resize: GCC 12 -O3 misreads a shrinking resize
 
     if (buffer->size() < random_size + length_size) {
         ec = error::illegal_buffer;
