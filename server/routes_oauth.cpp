@@ -45,6 +45,12 @@ http::response bad_request_page(std::string_view message, std::string_view retry
     return message_page(http::status::bad_request, "登录未完成", message, retry, "重新进入");
 }
 
+http::response busy_page(std::string_view retry) {
+    auto res = message_page(http::status::service_unavailable, "系统繁忙", "投票系统暂时无法完成登录，请稍后重试。", retry, "重试");
+    res.set(http::field::retry_after, "1");
+    return res;
+}
+
 http::response refused_page(const std::string& errcode, std::string_view retry) {
     return bad_request_page("微信登录凭证无效或已被使用（错误码 " + errcode + "），请重新进入投票页面。", retry);
 }
@@ -62,7 +68,7 @@ asio::awaitable<code_outcome> resolve_code(worker_state& w, const std::string& c
     auto key = code_key(code);
     std::vector<std::string> claim{"SET", key, std::string(pending), "NX", "GET", "EX", std::to_string(code_memory_s)};
     auto claimed = co_await w.redis->exec(std::move(claim));
-    if (claimed.ec) co_return code_outcome{{}, redis_unavailable()};
+    if (claimed.ec) co_return code_outcome{{}, busy_page(retry)};
     if (claimed.value.type() == redis::reply::kind::string) {
         // Someone has this code already: wait for their answer.
         auto seen = claimed.value.str();
@@ -72,7 +78,7 @@ asio::awaitable<code_outcome> resolve_code(worker_state& w, const std::string& c
             co_await timer.async_wait(asio::use_awaitable);
             std::vector<std::string> get{"GET", key};
             auto r = co_await w.redis->exec(std::move(get));
-            if (r.ec) co_return code_outcome{{}, redis_unavailable()};
+            if (r.ec) co_return code_outcome{{}, busy_page(retry)};
             seen = r.value.is_nil() ? std::string() : r.value.str();
         }
         if (seen.empty() || seen == pending)

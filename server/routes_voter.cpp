@@ -10,6 +10,7 @@
 #include "redis/connection.hpp"
 #include "server/app.hpp"
 #include "server/campaign_cache.hpp"
+#include "server/durable_eval.hpp"
 #include "server/log.hpp"
 #include "server/responses.hpp"
 #include "server/voter_session.hpp"
@@ -139,7 +140,7 @@ struct ballot_route {
         request.user_agent_hash = user_agent_hash(ctx.req[http::field::user_agent]);
         request.nonce = http::random_token(12);
         auto call = vote::ballot_call(request, std::get<vote::ballot>(parsed), limits);
-        auto r = co_await w.redis->eval(w.shared.scripts.ballot, std::move(call.keys), std::move(call.args));
+        auto r = co_await durable_eval(w, w.shared.scripts.ballot, std::move(call.keys), std::move(call.args));
         if (r.ec) {
             stats.ballot("redis_unavailable");
             co_return redis_unavailable();
@@ -210,6 +211,13 @@ void add_voter_routes(http::router& r, worker_state& w) {
     r.add(http::verb::get, "/h5/receipt/{receipt}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         co_return serve_page(w, ctx, "h5/receipt.html");
     });
+    // The signed link is checked by the API the page calls, not here.
+    r.add(http::verb::get, "/h5/score/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
+        co_return serve_page(w, ctx, "h5/score.html");
+    });
+    r.add(http::verb::get, "/h5/results/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
+        co_return serve_page(w, ctx, "h5/results.html");
+    });
     auto ballots = std::make_shared<ballot_route>(w);
     r.add(http::verb::post, "/api/v1/campaigns/{cid}/ballots",
           [ballots](http::request_context& ctx) { return (*ballots)(ctx); }, {.body_limit = 16 * 1024});
@@ -219,7 +227,10 @@ void add_voter_routes(http::router& r, worker_state& w) {
 void add_static_routes(http::router& r, worker_state& w) {
     r.add(http::verb::get, "/static/{*path}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         std::string file = "static/" + ctx.param("path");
-        co_return w.shared.web.serve(ctx.req, file, "public, max-age=3600");
+        // Bundles carry a content hash in their names; the few fixed names
+        // (h5.css, for server-rendered pages) must revalidate.
+        bool hashed = file.find('-') != std::string::npos && file != "static/h5.css";
+        co_return w.shared.web.serve(ctx.req, file, hashed ? "public, max-age=31536000, immutable" : "no-cache");
     });
 }
 
