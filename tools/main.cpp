@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tools/command.hpp"
+#include "tools/user_add.hpp"
 #include "tools/verify.hpp"
 #include "tools/wechat_mock_api.hpp"
 #include "tools/wechat_send.hpp"
@@ -21,6 +22,7 @@ const std::vector<command>& commands() {
          pingyi::tools::run_wechat_mock_api},
         {{"verify"}, "recompute a ballot log's hash chain and tally", pingyi::tools::verify_usage,
          pingyi::tools::run_verify},
+        {{"user", "add"}, "create a staff account", pingyi::tools::user_add_usage, pingyi::tools::run_user_add},
     };
     return table;
 }
