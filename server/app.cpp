@@ -13,6 +13,7 @@
 #include "ratelimit/gcra.hpp"
 #include "redis/connection.hpp"
 #include "server/campaign_cache.hpp"
+#include "server/demo.hpp"
 #include "server/log.hpp"
 #include "vote/ballot_script.hpp"
 #include "vote/campaign_store.hpp"
@@ -145,6 +146,7 @@ worker_state::~worker_state() = default;
 void worker_state::start() {
     redis->start();
     asio::co_spawn(ioc, publish_readiness(), asio::detached);
+    if (shared.cfg.dev && index == 0) asio::co_spawn(ioc, seed_demo_campaign(*this), asio::detached);
 }
 
 // Publishes this worker's Redis state for /readyz, which any worker may
@@ -157,6 +159,8 @@ asio::awaitable<void> worker_state::publish_readiness() {
         co_await impl_->ready_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 }
+
+bool worker_state::stopping() const { return impl_->stopping; }
 
 void worker_state::stop() {
     impl_->stopping = true;
@@ -183,6 +187,7 @@ http::server_hooks app::hooks() {
         add_admin_routes(*routes, w);
         add_event_routes(*routes, w);
         add_oauth_routes(*routes, w);
+        add_signal_routes(*routes, w);
         // Workers are made one after another before any thread runs, so
         // the first one can fix the metric series for all.
         if (!shared_->http_metrics) {

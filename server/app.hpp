@@ -86,6 +86,7 @@ struct worker_state {
 
     void start();
     void stop();
+    bool stopping() const;
 
 private:
     boost::asio::awaitable<void> publish_readiness();
@@ -115,6 +116,7 @@ void add_wechat_routes(http::router& r, worker_state& w);
 void add_admin_routes(http::router& r, worker_state& w);
 void add_event_routes(http::router& r, worker_state& w);
 void add_oauth_routes(http::router& r, worker_state& w);
+void add_signal_routes(http::router& r, worker_state& w);
 
 // Milliseconds and seconds since the epoch, from the system clock.
 std::int64_t now_ms();
