@@ -19,6 +19,8 @@ const entries = {
   'h5/list.js': 'h5/list.js',
   'h5/vote.js': 'h5/vote.js',
   'h5/receipt.js': 'h5/receipt.js',
+  'h5/score.js': 'h5/score.js',
+  'h5/results.js': 'h5/results.js',
   'staff/staff.css': 'staff/staff.css',
   'staff/login.js': 'staff/login.js',
   'staff/campaigns.js': 'staff/campaigns.js',
@@ -26,7 +28,7 @@ const entries = {
   'staff/screen.js': 'staff/screen.js',
 };
 
-const pages = ['h5/index.html', 'h5/vote.html', 'h5/receipt.html',
+const pages = ['h5/index.html', 'h5/vote.html', 'h5/receipt.html', 'h5/score.html', 'h5/results.html',
   'admin/login.html', 'admin/index.html', 'admin/dashboard.html', 'screen.html'];
 
 await rm(dist, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { accessibility_violations, launch, shot } from './lib.mjs';
-import { start_stub } from './stub_api.mjs';
+import { link_token, start_stub } from './stub_api.mjs';
 
 let stub;
 let browser;
@@ -126,6 +126,10 @@ describe('vote page', () => {
     assert.match(await page.textContent('#result'), /已记录在投票日志中/);
     assert.match(await page.textContent('#result'), /市公安局、市司法局/);
     assert.ok((await page.textContent('#result')).includes(receipt));
+    assert.match(await page.textContent('#result'), /记录校验值[\s\S]*abab/);
+    assert.match(await page.textContent('.verify'), /pingyi verify 投票日志\.ndjson/);
+    await page.waitForFunction(() => /最后一条的校验值为 cdcd/.test(document.getElementById('digest').textContent));
+    assert.deepEqual(await accessibility_violations(page), []);
     await shot(page, 'pages-receipt-found');
     await page.goto(`${stub.base}/h5/receipt/nosuchreceipt?c=open1`);
     await page.waitForSelector('.problem');
@@ -206,6 +210,168 @@ test('the campaign list links to each campaign', async () => {
   await page.close();
 });
 
+// Axe in normal and large-text mode, with a screenshot of each; leaves the mode off.
+async function check_both_modes(page, name) {
+  assert.deepEqual(await accessibility_violations(page), []);
+  await shot(page, name);
+  await page.click('#text-size');
+  assert.equal(await page.getAttribute('#text-size', 'aria-pressed'), 'true');
+  assert.ok(await page.$eval('body', (b) => parseFloat(getComputedStyle(b).fontSize)) >= 18);
+  assert.deepEqual(await accessibility_violations(page), []);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(wide, false, 'no sideways scrolling at 360 px');
+  await shot(page, `${name}-large-text`);
+  await page.click('#text-size');
+}
+
+const score_url = (cid, as, token = link_token(as)) => `${stub.base}/h5/score/${cid}?as=${encodeURIComponent(as)}&t=${encodeURIComponent(token)}`;
+
+async function open_score(as, token) {
+  const page = await browser.context.newPage();
+  await page.goto(score_url('meet', as, token));
+  await page.waitForSelector('#sheet:not([hidden]), #problem:not(:empty)');
+  return page;
+}
+
+describe('scoring page', () => {
+  before(() => {
+    stub.campaigns.get('meet').published = false;
+  });
+
+  test('a judge scores and comments; bad scores are explained before sending; the sheet comes back', async () => {
+    const page = await open_score('judge:j1');
+    assert.match(await page.textContent('#holder'), /评委：j1/);
+    assert.equal(await page.locator('.score-unit').count(), 4);
+    assert.match(await page.textContent('.score-unit:has(#score-u3)'), /缺席评议/);
+    await check_both_modes(page, 'pages-score-judge');
+    const small_targets = await page.$$eval('button, input, textarea', (els) => els
+      .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map((e) => e.outerHTML.slice(0, 80)));
+    assert.deepEqual(small_targets, []);
+
+    stub.score_requests.length = 0;
+    await page.fill('#score-u1', '92.5');
+    await page.fill('#comment-u1', '公示内容完整，建议加强基层宣传。');
+    await page.fill('#score-u2', '101');
+    await page.fill('#comment-u2', '建议公开执法案例。');
+    await page.fill('#comment-u3', '只写评语');
+    await page.click('#submit');
+    await page.waitForSelector('#problem:not(:empty)');
+    assert.match(await page.textContent('#problem'), /有 2 处填写需要修改/);
+    assert.match(await page.textContent('#score-u2-error'), /不能超过 100/);
+    assert.equal(await page.getAttribute('#score-u2', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'score-u2');
+    assert.match(await page.textContent('#comment-u3-error'), /请同时给这个单位打分/);
+    await page.fill('#score-u2', '85.555');
+    await page.click('#submit');
+    await page.waitForFunction(() => /两位小数/.test(document.getElementById('score-u2-error').textContent));
+    await shot(page, 'pages-score-invalid');
+    assert.equal(stub.score_requests.length, 0, 'nothing sent while the form has errors');
+
+    await page.fill('#score-u2', '８５.５'); // full-width digits, as some keyboards type them
+    await page.fill('#comment-u3', '');
+    await page.click('#submit');
+    await page.waitForSelector('.outcome__title');
+    assert.match(await page.textContent('#outcome'), /评分已提交[\s\S]*已提交 2 个单位的评分，还有 2 个单位没有打分/);
+    assert.equal(await page.getAttribute('#outcome', 'aria-live'), 'polite');
+    const [sent] = stub.score_requests;
+    assert.equal(sent.authorization, 'Link tok-judge:j1');
+    assert.deepEqual(sent.body, { scores: [
+      { unit: 'u1', score: 92.5, comment: '公示内容完整，建议加强基层宣传。' },
+      { unit: 'u2', score: 85.5, comment: '建议公开执法案例。' },
+    ] });
+    assert.deepEqual(await accessibility_violations(page), []);
+    await shot(page, 'pages-score-submitted');
+
+    await page.reload();
+    await page.waitForSelector('#sheet:not([hidden])');
+    assert.equal(await page.inputValue('#score-u1'), '92.5');
+    assert.equal(await page.inputValue('#comment-u2'), '建议公开执法案例。');
+    assert.match(await page.textContent('#submitted'), /已于 .* 提交过/);
+    assert.equal(await page.textContent('#outcome'), '', 'no draft left after submitting');
+    await page.close();
+  });
+
+  test('a draft is kept on the phone per campaign and scorer, and restored', async () => {
+    const page = await open_score('judge:j2');
+    await page.fill('#score-u4', '77.25');
+    await page.fill('#comment-u4', '草稿评语');
+    await page.reload();
+    await page.waitForSelector('#sheet:not([hidden])');
+    assert.equal(await page.inputValue('#score-u4'), '77.25');
+    assert.equal(await page.inputValue('#comment-u4'), '草稿评语');
+    assert.match(await page.textContent('#outcome'), /已恢复本手机上 .* 保存的草稿，尚未提交/);
+    await shot(page, 'pages-score-draft');
+    // Another scorer's sheet on the same phone starts from its own data.
+    await page.goto(score_url('meet', 'judge:j1'));
+    await page.waitForSelector('#sheet:not([hidden])');
+    assert.equal(await page.inputValue('#score-u4'), '');
+    await page.close();
+  });
+
+  test('a unit scores the others, not itself; 409 published freezes the sheet', async () => {
+    const page = await open_score('unit:u2');
+    assert.match(await page.textContent('#holder'), /评分单位：市司法局/);
+    assert.equal(await page.locator('#score-u2').count(), 0);
+    assert.equal(await page.locator('textarea').count(), 0, 'units give no comments');
+    await check_both_modes(page, 'pages-score-unit');
+    await page.fill('#score-u1', '88');
+    stub.campaigns.get('meet').published = true;
+    await page.click('#submit');
+    await page.waitForSelector('#problem:not(:empty)');
+    assert.equal(await page.getAttribute('#problem', 'role'), 'alert');
+    assert.match(await page.textContent('#problem'), /评议结果已经公布，评分已冻结/);
+    assert.ok(await page.isDisabled('#score-u1'));
+    assert.ok(await page.isHidden('#submit'));
+    await shot(page, 'pages-score-published');
+    // After publication the unit reads the judges' comments on it, anonymised.
+    await page.reload();
+    await page.waitForSelector('#feedback:not([hidden])');
+    assert.match(await page.textContent('#feedback'), /评议员1[\s\S]*建议公开执法案例/);
+    assert.ok(await page.isDisabled('#score-u1'));
+    await page.close();
+  });
+
+  test('a wrong or incomplete link is explained', async () => {
+    let page = await open_score('judge:j1', 'forged');
+    assert.match(await page.textContent('#problem'), /评分链接无效或已失效/);
+    await page.close();
+    page = await browser.context.newPage();
+    await page.goto(`${stub.base}/h5/score/meet?as=judge:j1`);
+    await page.waitForSelector('#problem:not(:empty)');
+    assert.match(await page.textContent('#problem'), /请通过工作人员发给您的评分链接打开本页/);
+    await page.close();
+  });
+});
+
+describe('results page', () => {
+  test('published results: ranks, absent units listed as 缺席评议, cheating ones 较差 unranked', async () => {
+    stub.campaigns.get('meet').published = true;
+    const page = await browser.context.newPage();
+    await page.goto(`${stub.base}/h5/results/meet`);
+    await page.waitForSelector('#results:not([hidden])');
+    const cards = await page.$$eval('.result', (els) => els.map((e) => e.textContent.replace(/\s+/g, '')));
+    assert.equal(cards.length, 4);
+    assert.match(cards[0], /^市公安局第1名评议团评分92\.50.*总分94\.60等次优秀$/);
+    assert.match(cards[1], /^市司法局第2名.*等次良好说明：评委j2给所有单位的分数相同$/);
+    assert.match(cards[2], /^市环保局弄虚作假，不参与排名.*总分87\.00等次较差$/);
+    assert.match(cards[3], /^市税务局缺席评议.*评议团评分70\.00.*总分—等次缺席评议$/);
+    assert.match(await page.textContent('#formula'), /评议团评分 × 40% \+ 网络评议得分 × 40% \+ 单位互评评分 × 20%/);
+    assert.equal(await page.getAttribute('#csv', 'href'), '/api/v1/campaigns/meet/results.csv');
+    await check_both_modes(page, 'pages-results');
+    await page.close();
+  });
+
+  test('before publication: 结果尚未公布', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${stub.base}/h5/results/later`);
+    await page.waitForFunction(() => /结果尚未公布/.test(document.getElementById('status').textContent));
+    assert.ok(await page.isHidden('#results'));
+    assert.deepEqual(await accessibility_violations(page), []);
+    await shot(page, 'pages-results-unpublished');
+    await page.close();
+  });
+});
+
 test('no page logged a script error or a CSP refusal', () => {
   assert.deepEqual(browser.problems.filter((p) => !/Failed to load resource/.test(p)), []);
 });
@@ -246,6 +412,79 @@ describe('staff pages', () => {
     await page.waitForFunction(() => /已发布/.test(document.getElementById('results-status').textContent));
     assert.ok(await page.isHidden('#publish'));
     await page.close();
+  });
+
+  test('the meeting tools: progress, links with QR codes, unit status, signals, exports', async () => {
+    stub.campaigns.get('meet').published = false;
+    stub.sheets.clear();
+    stub.sheets.set('judge:j1', { items: [{ unit: 'u1', score: 92.5 }, { unit: 'u2', score: 85.5 }], at: '2026-11-29T16:33:00+08:00' });
+    const page = await staff.context.newPage();
+    await page.goto(`${stub.base}/admin/dashboard?c=meet`);
+    await page.waitForSelector('#judge-rows tr');
+    assert.match(await page.textContent('#who'), /admin（管理员）/);
+    assert.match(await page.textContent('#judge-rows tr >> nth=0'), /j1[\s\S]*已提交[\s\S]*2 \/ 4/);
+    assert.match(await page.textContent('#unit-rows'), /市税务局[\s\S]*缺席评议/);
+    assert.match(await page.textContent('#progress-status'), /评委已提交 1 \/ 2/);
+
+    await page.fill('#judges', 'j1 bad!id');
+    await page.click('#links-form button[type=submit]');
+    await page.waitForFunction(() => /bad!id/.test(document.getElementById('links-message').textContent));
+    assert.equal(await page.getAttribute('#links-message', 'class'), 'message');
+    await page.fill('#judges', 'j1, j2\nj3');
+    await page.click('#links-form button[type=submit]');
+    await page.waitForSelector('#unit-links .link-card svg');
+    assert.equal(await page.locator('#judge-links .link-card').count(), 3);
+    assert.equal(await page.locator('#unit-links .link-card').count(), 4);
+    assert.match(await page.textContent('#judge-links'), /\/h5\/score\/meet\?as=judge:j3&t=tok-judge:j3/);
+    assert.deepEqual(stub.judges, ['j1', 'j2', 'j3']);
+    assert.match(await page.getAttribute('#links-message', 'class'), /message_ok/);
+
+    await page.selectOption('#status-unit', 'u4');
+    await page.selectOption('#status-value', 'fraud');
+    await page.click('#status-form button[type=submit]');
+    await page.waitForFunction(() => /必须写明原因/.test(document.getElementById('status-message').textContent));
+    await page.fill('#status-reason', '组织人员刷票');
+    await page.click('#status-form button[type=submit]');
+    await page.waitForFunction(() => /已保存：市环保局 → 弄虚作假/.test(document.getElementById('status-message').textContent));
+    assert.deepEqual(stub.statuses.get('u4'), { status: 'fraud', reason: '组织人员刷票' });
+
+    await page.waitForSelector('.signal__review');
+    assert.match(await page.textContent('#signals'), /同一网络地址得票占比高[\s\S]*10\.0\.0\.7[\s\S]*12-aaaa/);
+    assert.match(await page.textContent('#signals'), /已审核：核实无误/);
+    assert.equal(await page.locator('.signal__review').count(), 1, 'reviewed signals take no new decision');
+    await page.click('.signal__review button[value=fine]');
+    await page.waitForFunction(() => /请先填写审核理由/.test(document.querySelector('.signal__review .message').textContent));
+    assert.equal(stub.reviews.length, 0);
+    assert.match(await page.textContent('#digest'), /校验值 cdcd/);
+    assert.equal(await page.getAttribute('#report', 'href'), '/api/v1/campaigns/meet/report');
+    assert.deepEqual(await accessibility_violations(page), []);
+    await shot(page, 'pages-dashboard-meeting', { charts: true });
+
+    await page.fill('.signal__reason', '同一单位办公网出口，核实为职工正常投票后仍集中刷票');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('.signal__review button[value=fraud]');
+    await page.waitForFunction(() => !document.querySelector('.signal__review'));
+    assert.deepEqual(stub.reviews, [{ id: 'address_share:u2:10.0.0.7', decision: 'fraud', reason: '同一单位办公网出口，核实为职工正常投票后仍集中刷票' }]);
+    assert.match(await page.textContent('#signals'), /已审核：认定弄虚作假/);
+    await page.close();
+  });
+
+  test('a viewer sees the meeting tools without their write controls', async () => {
+    const viewer = await launch({ mobile: false });
+    try {
+      await viewer.context.addCookies([{ name: 'pingyi_staff', value: 'v', url: stub.base }]);
+      const page = await viewer.context.newPage();
+      await page.goto(`${stub.base}/admin/dashboard?c=meet`);
+      await page.waitForSelector('#judge-rows tr');
+      await page.waitForSelector('.signal');
+      assert.match(await page.textContent('#who'), /只读/);
+      for (const id of ['#links-form', '#status-form', '#publish']) assert.ok(await page.isHidden(id), id);
+      assert.equal(await page.locator('.signal__review').count(), 0);
+      assert.deepEqual(await accessibility_violations(page), []);
+      await shot(page, 'pages-dashboard-viewer', { charts: true });
+    } finally {
+      await viewer.close();
+    }
   });
 
   test('the campaign list and create form', async () => {

@@ -14,8 +14,10 @@ const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 const pages = [
   [/^\/h5\/?$/, 'h5/index.html'], [/^\/h5\/c\/[^/]+$/, 'h5/vote.html'], [/^\/h5\/receipt\/[^/]+$/, 'h5/receipt.html'],
   [/^\/admin\/login$/, 'admin/login.html'], [/^\/admin\/?$/, 'admin/index.html'], [/^\/admin\/dashboard$/, 'admin/dashboard.html'],
-  [/^\/screen\/[^/]+$/, 'screen.html'],
+  [/^\/screen\/[^/]+$/, 'screen.html'], [/^\/h5\/score\/[^/]+$/, 'h5/score.html'], [/^\/h5\/results\/[^/]+$/, 'h5/results.html'],
 ];
+// The scoring links' tokens: the stub's stand-in for the server's HMAC.
+export const link_token = (as) => `tok-${as}`;
 
 function campaign(id, state, extra = {}) {
   const hour = 3600 * 1000;
@@ -40,6 +42,11 @@ export async function start_stub() {
     ['later', campaign('later', 'upcoming')],
     ['done', campaign('done', 'closed')],
     ['happy', campaign('happy', 'open', { scoring: { public_method: 'satisfaction' } })],
+    // The evaluation meeting: voting over, judges and units scoring.
+    ['meet', campaign('meet', 'closed', {
+      units: [{ id: 'u1', name: '市公安局' }, { id: 'u2', name: '市司法局' }, { id: 'u3', name: '市税务局' }, { id: 'u4', name: '市环保局' }],
+      scoring: { public_method: 'max', weights: { panel: 40, public: 40, peer: 20 } },
+    })],
   ]);
   const stub = {
     // What the next ballot POSTs get instead of the normal answer: 'drop' (close
@@ -50,6 +57,23 @@ export async function start_stub() {
     voted: new Map(), // cid -> Set of unit ids voted today (one voter)
     answers: new Map(), // idempotency key -> first answer
     sse: new Set(),
+    // The evaluation: sheets by 'judge:<id>' / 'unit:<id>' -> {items, at}.
+    sheets: new Map(),
+    judges: ['j1', 'j2'],
+    statuses: new Map([['u3', { status: 'absent', reason: '未到会' }]]),
+    score_requests: [],
+    reviews: [],
+    signals: [{
+      id: 'address_share:u2:10.0.0.7', kind: 'address_share', unit: 'u2', subject: '10.0.0.7',
+      summary: '市司法局 62% 的票来自同一网络地址 10.0.0.7',
+      evidence: { from: '2026-11-20T09:00:00+08:00', to: '2026-11-20T09:30:00+08:00', votes: 31, unit_votes: 50, share: 0.62, address: '10.0.0.7', samples: ['12-aaaa', '15-bbbb'] },
+      review: null,
+    }, {
+      id: 'burst:u1:20261120T1000', kind: 'burst', unit: 'u1', subject: '20261120T1000',
+      summary: '市公安局 10:00 起 5 分钟内得票为平时的 20 倍',
+      evidence: { from: '2026-11-20T10:00:00+08:00', to: '2026-11-20T10:05:00+08:00', votes: 80, unit_votes: 120, baseline_per_minute: 0.8, peak_per_minute: 16, samples: ['40-cccc'] },
+      review: { decision: 'fine', reason: '单位组织集中学习后投票', by: 'admin', at: '2026-11-20T12:00:00+08:00' },
+    }],
   };
 
   const json = (res, status, body, headers = {}) => {
@@ -111,7 +135,101 @@ export async function start_stub() {
     stub.push_tally(cid);
   }
 
-  async function api(req, res, path, body) {
+  // The scoring link presented: Authorization: Link <t>, else ?t=.
+  const presented = (req, url) => {
+    const m = /^Link (.+)$/.exec(req.headers.authorization || '');
+    return m ? m[1] : url.searchParams.get('t');
+  };
+  const staff_role = (req) => {
+    const m = /pingyi_staff=(\w+)/.exec(req.headers.cookie || '');
+    return m ? (m[1] === 'v' ? 'viewer' : 'admin') : null;
+  };
+  // A staff write: an admin's session with the CSRF token; else the refusal sent.
+  const staff_write = (req, res) => {
+    const role = staff_role(req);
+    if (!role) return error(res, 401, 'unauthorized', '请先登录'), false;
+    if (req.headers['x-csrf-token'] !== 'staffcsrf') return error(res, 403, 'csrf', '校验失败'), false;
+    if (role !== 'admin') return error(res, 403, 'forbidden', '只读账号不能修改'), false;
+    return true;
+  };
+  const status_of = (uid) => (stub.statuses.get(uid) || { status: 'present' }).status;
+  const expected = (c) => ({ judge: c.units.length, unit: c.units.length - 1 });
+
+  function scoring_form(req, res, url, c) {
+    const as = url.searchParams.get('as') || '';
+    const m = /^(judge|unit):([A-Za-z0-9_-]{1,64})$/.exec(as);
+    if (!m) return error(res, 400, 'invalid_scorer', '参数 as 须为 judge:<评委编号> 或 unit:<单位编号>');
+    const token = presented(req, url);
+    if (!token) return error(res, 401, 'link_required', '请通过评分链接打开');
+    if (token !== link_token(as)) return error(res, 403, 'invalid_link', '评分链接无效');
+    const judge = m[1] === 'judge';
+    const self = judge ? null : c.units.find((u) => u.id === m[2]);
+    if (!judge && !self) return error(res, 404, 'unit_not_found', '没有这个单位');
+    const sheet = stub.sheets.get(as);
+    const units = c.units.filter((u) => u !== self).map((u) => {
+      const item = sheet && sheet.items.find((i) => i.unit === u.id);
+      const entry = { id: u.id, name: u.name, status: status_of(u.id), score: item ? item.score : null };
+      if (judge) entry.comment = item && item.comment ? item.comment : '';
+      return entry;
+    });
+    return json(res, 200, {
+      campaign: { id: c.id, title: c.title, organizer: c.organizer, state: c.state }, as, role: m[1],
+      holder: { id: m[2], name: self ? self.name : null }, comments: judge, published: Boolean(c.published),
+      submitted_at: sheet ? sheet.at : null,
+      submit: { method: 'PUT', url: `/api/v1/campaigns/${c.id}/${judge ? 'panel-scores' : 'peer-scores'}/${m[2]}` },
+      units,
+    });
+  }
+
+  function put_sheet(req, res, url, c, kind, owner, body) {
+    const as = `${kind}:${owner}`;
+    stub.score_requests.push({ as, body, authorization: req.headers.authorization || '' });
+    if (presented(req, url) !== link_token(as)) return error(res, 403, 'invalid_link', '评分链接无效');
+    if (c.published) return error(res, 409, 'published', '结果已发布，评分不能再更改');
+    const items = (body && body.scores) || [];
+    for (const [i, item] of items.entries()) {
+      const bad = (field, message) => json(res, 400, { error: { code: 'invalid_scores', message, field: `scores[${i}].${field}` } });
+      if (!c.units.some((u) => u.id === item.unit)) return bad('unit', '没有这个单位');
+      if (kind === 'unit' && item.unit === owner) return bad('unit', '单位不能给自己评分');
+      if (typeof item.score !== 'number' || item.score < 0 || item.score > 100) return bad('score', '分数须在 0–100 之间');
+      if (Math.abs(Math.round(item.score * 100) - item.score * 100) > 1e-6) return bad('score', '分数至多两位小数');
+      if (kind === 'unit' && item.comment !== undefined) return bad('comment', '互评没有评语');
+    }
+    const at = new Date().toISOString();
+    stub.sheets.set(as, { items, at });
+    return json(res, 200, { [kind === 'judge' ? 'judge' : 'rater']: owner, scores: items.length, submitted_at: at });
+  }
+
+  function progress(c) {
+    const entry = (as, id) => {
+      const sheet = stub.sheets.get(as);
+      return { id, submitted: Boolean(sheet), scores: sheet ? sheet.items.length : 0, submitted_at: sheet ? sheet.at : null };
+    };
+    return {
+      published: Boolean(c.published), expected_scores: expected(c),
+      judges: stub.judges.map((j) => ({ ...entry(`judge:${j}`, j), linked: true })),
+      units: c.units.map((u) => ({ ...entry(`unit:${u.id}`, u.id), name: u.name, status: status_of(u.id) })),
+    };
+  }
+
+  // 'meet' has an absent unit (u3) and a cheating one (u4); others a plain ranking.
+  function results(c) {
+    if (c.id !== 'meet') {
+      return c.units.map((u, i) => ({ id: u.id, name: u.name, panel: '90.00', public: '80.00', peer: '85.00', total: (86 - i).toFixed(2), grade: '良好', rank: i + 1, status: 'present', warnings: [] }));
+    }
+    return [
+      { id: 'u1', name: '市公安局', panel: 92.5, public: 100, peer: 88, total: 94.6, grade: '优秀', rank: 1, status: 'present', warnings: [] },
+      { id: 'u2', name: '市司法局', panel: 85, public: 80, peer: 90, total: 84, grade: '良好', rank: 2, status: 'present', warnings: [{ code: 'uniform_judge', message: '评委 j2 给所有单位的分数相同' }] },
+      { id: 'u3', name: '市税务局', panel: 70, public: 50, peer: 60, total: null, grade: null, rank: null, status: 'absent', warnings: [] },
+      { id: 'u4', name: '市环保局', panel: 80, public: 95, peer: 85, total: 87, grade: '较差', rank: null, status: 'fraud', warnings: [] },
+    ];
+  }
+
+  async function api(req, res, path, body, url) {
+    if (path === '/api/v1/admin/me') {
+      const role = staff_role(req);
+      return role ? json(res, 200, { user: role === 'admin' ? 'admin' : 'viewer', role }) : error(res, 401, 'unauthorized', '请先登录');
+    }
     if (path === '/api/v1/campaigns') {
       return json(res, 200, { campaigns: [...campaigns.values()].map(({ id, title, organizer, opens_at, closes_at, state }) => ({ id, title, organizer, opens_at, closes_at, state })) });
     }
@@ -135,10 +253,55 @@ export async function start_stub() {
       return json(res, 200, { published: true });
     }
     if (rest === 'results') {
+      // Before publication only staff may read them.
+      if (!c.published && !staff_role(req)) return error(res, 401, 'unauthorized', '结果尚未公布');
+      return json(res, 200, { published: Boolean(c.published), units: results(c) });
+    }
+    if (rest === 'scoring-form') return scoring_form(req, res, url, c);
+    const sheet = rest.match(/^(panel|peer)-scores\/([^/]+)$/);
+    if (sheet && req.method === 'PUT') return put_sheet(req, res, url, c, sheet[1] === 'panel' ? 'judge' : 'unit', sheet[2], body);
+    if (rest === 'comments') {
+      const as = url.searchParams.get('as') || '';
+      if (presented(req, url) !== link_token(as) || !as.startsWith('unit:')) return error(res, 403, 'invalid_link', '评分链接无效');
+      if (!c.published) return error(res, 409, 'not_published', '结果发布后才能查看');
+      const uid = as.slice(5);
+      const comments = [...stub.sheets.entries()].filter(([who]) => who.startsWith('judge:'))
+        .flatMap(([, s]) => s.items.filter((i) => i.unit === uid && i.comment)).map((i, n) => ({ judge: `评议员${n + 1}`, comment: i.comment }));
+      return json(res, 200, { unit: { id: uid, name: (c.units.find((u) => u.id === uid) || {}).name }, comments });
+    }
+    if (rest === 'audit-log/digest') return json(res, 200, { count: stub.accepted.filter((b) => b.cid === cid).length, head: 'cd'.repeat(32) });
+    if (rest === 'scoring-progress') return staff_role(req) ? json(res, 200, progress(c)) : error(res, 401, 'unauthorized', '请先登录');
+    if (rest === 'scoring-links' && req.method === 'POST') {
+      if (!staff_write(req, res)) return undefined;
+      stub.judges = (body && body.judges) || [];
+      const link = (as, id, extra = {}) => ({ id, as, token: link_token(as), url: `${stub.base}/h5/score/${cid}?as=${as}&t=${link_token(as)}`, ...extra });
       return json(res, 200, {
-        published: Boolean(c.published),
-        units: c.units.map((u, i) => ({ id: u.id, name: u.name, panel: '90.00', public: '80.00', peer: '85.00', total: (86 - i).toFixed(2), grade: '良好', rank: i + 1, status: 'present', warnings: [] })),
+        judges: stub.judges.map((j) => link(`judge:${j}`, j)),
+        units: c.units.map((u) => link(`unit:${u.id}`, u.id, { name: u.name })),
       });
+    }
+    const unit_status = rest.match(/^units\/([^/]+)\/status$/);
+    if (unit_status && req.method === 'PUT') {
+      if (!staff_write(req, res)) return undefined;
+      if (c.published) return error(res, 409, 'published', '结果已发布');
+      if (!['present', 'absent', 'fraud'].includes(body && body.status)) return error(res, 400, 'invalid_status', '状态不对');
+      if (body.status !== 'present' && !(body.reason || '').trim()) return error(res, 400, 'invalid_status', '须写明原因');
+      stub.statuses.set(unit_status[1], { status: body.status, reason: body.reason || '' });
+      return json(res, 200, { id: unit_status[1], status: body.status, reason: body.reason || '', updated_at: new Date().toISOString() });
+    }
+    if (rest === 'signals') {
+      return staff_role(req) ? json(res, 200, { campaign: cid, analyzed: 230, thresholds: {}, signals: stub.signals }) : error(res, 401, 'unauthorized', '请先登录');
+    }
+    const review = rest.match(/^signals\/([^/]+)\/review$/);
+    if (review && req.method === 'POST') {
+      if (!staff_write(req, res)) return undefined;
+      const signal = stub.signals.find((s) => s.id === decodeURIComponent(review[1]));
+      if (!signal) return error(res, 404, 'signal_not_found', '没有这个信号');
+      if (!['fine', 'fraud'].includes(body && body.decision) || !(body.reason || '').trim()) return error(res, 400, 'invalid_review', '须写明理由');
+      stub.reviews.push({ id: signal.id, ...body });
+      signal.review = { decision: body.decision, reason: body.reason, by: 'admin', at: new Date().toISOString() };
+      if (body.decision === 'fraud') stub.statuses.set(signal.unit, { status: 'fraud', reason: body.reason });
+      return json(res, 200, { id: signal.id, review: signal.review });
     }
     if (rest === 'events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
@@ -161,7 +324,7 @@ export async function start_stub() {
     } catch {
       return error(res, 400, 'invalid_ballot', 'JSON 无效');
     }
-    if (path.startsWith('/api/')) return api(req, res, path, body);
+    if (path.startsWith('/api/')) return api(req, res, path, body, url);
     if (path === '/admin/login' && req.method === 'POST') {
       if (body && body.username === 'admin' && body.password === 'admin-password') {
         return json(res, 200, { csrf: 'staffcsrf' }, { 'Set-Cookie': ['pingyi_staff=s; Path=/; HttpOnly', 'pingyi_csrf=staffcsrf; Path=/'] });

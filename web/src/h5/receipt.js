@@ -18,14 +18,19 @@ async function load() {
   document.getElementById('back').href = `/h5/c/${encodeURIComponent(cid)}`;
   let found;
   let campaign;
+  let digest;
   try {
-    [found, campaign] = await Promise.all([
+    [found, campaign, digest] = await Promise.all([
       request('GET', `${base}/receipts/${encodeURIComponent(receipt)}`),
       request('GET', base),
+      request('GET', `${base}/audit-log/digest`),
     ]);
   } catch {
     show('<p class="problem">网络连接失败，请稍后刷新页面重试。</p>');
     return;
+  }
+  if (digest.ok && digest.data) {
+    document.getElementById('digest').innerHTML = `目前日志共 ${escape_html(digest.data.count)} 条，最后一条的校验值为 <code>${escape_html(digest.data.head)}</code>。`;
   }
   const units = campaign.ok && campaign.data ? campaign.data.units || [] : [];
   render_privacy(campaign.ok && campaign.data ? campaign.data.organizer : '');
@@ -52,7 +57,7 @@ async function load() {
     <p>所投单位：${escape_html(voted)}</p>
     <p>日志序号：第 ${escape_html(r.seq)} 条</p>
     <p class="receipt__label">记录校验值（可与公开的投票日志比对）：</p>
-    <p class="receipt__code">${escape_html(r.hash)}</p>
+    <p class="receipt__code">${r.hash ? escape_html(r.hash) : '（暂无）'}</p>
   </div>`);
 }
 

@@ -1,14 +1,22 @@
-// /admin/dashboard?c=<cid>: the live tally of one campaign.
+// /admin/dashboard?c=<cid>: the live tally of one campaign, and the
+// evaluation meeting's tools (scoring progress and links, unit status,
+// anomaly signals, publishing, exports).
 import { escape_html } from '../shared/http.js';
 import { bar_chart } from './chart.js';
 import { campaign_id, live, staff_request } from './common.js';
 import { ranked, results_rows } from './results.js';
+import { create_links, load_progress } from './scoring.js';
+import { load_signals } from './signals.js';
+import { fill_units, save_status } from './unit_status.js';
 
 const cid = campaign_id();
 const api = `/api/v1/campaigns/${encodeURIComponent(cid)}`;
 const $ = (id) => document.getElementById(id);
 const draw = bar_chart($('chart'));
 let names = new Map();
+let units = [];
+// Write controls are shown to admins only; viewers (and unknown roles) read.
+let admin = false;
 // (time, ballots) samples of the last minute, for ballots per minute.
 const samples = [];
 
@@ -39,7 +47,7 @@ function show_tally(tally) {
 function show_results(results) {
   $('results-rows').innerHTML = results_rows(ranked(results));
   $('results-status').textContent = results.published ? '结果已发布，评分已冻结。' : '结果尚未发布。';
-  $('publish').hidden = Boolean(results.published);
+  $('publish').hidden = !admin || Boolean(results.published);
 }
 
 async function load_results() {
@@ -51,26 +59,60 @@ async function load_results() {
 async function publish() {
   if (!window.confirm('发布后评分将被冻结、不能再修改，并向公众公开。确定发布吗？')) return;
   const res = await staff_request('POST', `${api}/results/publish`).catch(() => null);
-  if (res && res.ok) await load_results();
+  if (res && res.ok) await Promise.all([load_results(), load_progress(api)]);
   else $('results-status').textContent = `发布失败：${(res && res.error && res.error.message) || '网络连接失败'}`;
+}
+
+async function load_digest() {
+  const res = await staff_request('GET', `${api}/audit-log/digest`);
+  if (res.ok && res.data) $('digest').textContent = `共 ${res.data.count} 条，最后一条的校验值 ${res.data.head}`;
+}
+
+// After a status change or a signal decision: everything that depends on it.
+async function refresh_evaluation() {
+  await Promise.all([load_results(), load_progress(api), refresh_signals()]);
+}
+
+const refresh_signals = () => load_signals(cid, api, { units, admin, on_change: refresh_evaluation });
+
+async function load_role() {
+  const res = await staff_request('GET', '/api/v1/admin/me');
+  admin = Boolean(res.ok && res.data && res.data.role === 'admin');
+  if (res.ok && res.data) $('who').textContent = `${res.data.user}（${admin ? '管理员' : '只读'}）`;
+  for (const el of document.querySelectorAll('.admin-only')) el.hidden = !admin;
 }
 
 async function load() {
   $('screen-link').href = `/screen/${encodeURIComponent(cid)}`;
   $('results-csv').href = `${api}/results.csv`;
+  $('report').href = `${api}/report`;
   $('audit-log').href = `${api}/audit-log`;
-  const [campaign, tally] = await Promise.all([staff_request('GET', api), staff_request('GET', `${api}/tally`)]);
+  $('digest-link').href = `${api}/audit-log/digest`;
+  $('public-results').href = `/h5/results/${encodeURIComponent(cid)}`;
+  const [campaign, tally] = await Promise.all([staff_request('GET', api), staff_request('GET', `${api}/tally`), load_role()]);
   if (campaign.ok && campaign.data) {
-    names = new Map((campaign.data.units || []).map((u) => [u.id, u.name]));
+    units = campaign.data.units || [];
+    fill_units($('status-unit'), units);
+    names = new Map(units.map((u) => [u.id, u.name]));
     $('title').innerHTML = `${escape_html(campaign.data.title)} <small>实时看板</small>`;
     document.title = `${campaign.data.title} - 实时看板`;
   }
   if (tally.ok && tally.data) show_tally(tally.data);
   live(`${api}/events`, { tally: show_tally, results: show_results }, $('live'));
-  await load_results();
+  await Promise.all([load_results(), load_progress(api), refresh_signals(), load_digest()]);
 }
 
 $('publish').addEventListener('click', publish);
+$('progress-refresh').addEventListener('click', () => load_progress(api));
+$('links-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  create_links(api);
+});
+$('print-links').addEventListener('click', () => window.print());
+$('status-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  save_status(api, refresh_evaluation);
+});
 load().catch(() => {
   $('live').textContent = '加载失败，请刷新页面。';
 });

@@ -2,6 +2,8 @@
 import { escape_html } from '../shared/http.js';
 
 const shown = (v) => (v === null || v === undefined ? '—' : escape_html(v));
+// Scores come as JSON numbers (92.5 for 92.50): shown with their two decimals.
+const score = (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(2));
 
 // Ranked units first, in rank order; unranked (absent, fraud, incomplete) after.
 export function ranked(results) {
@@ -11,8 +13,8 @@ export function ranked(results) {
 export function results_rows(units) {
   return units.map((u) => {
     const note = u.status === 'absent' ? '缺席评议' : shown(u.grade);
-    const warnings = (u.warnings || []).length ? `<br><small>${escape_html(u.warnings.join('；'))}</small>` : '';
+    const warnings = (u.warnings || []).length ? `<br><small>${escape_html(u.warnings.map((w) => w.message || w).join('；'))}</small>` : '';
     return `<tr class="${u.status === 'fraud' ? 'fraud' : ''}"><td>${shown(u.rank)}</td><td>${escape_html(u.name || u.id)}</td>
-      <td>${shown(u.panel)}</td><td>${shown(u.public)}</td><td>${shown(u.peer)}</td><td class="total">${shown(u.total)}</td><td>${note}${warnings}</td></tr>`;
+      <td>${score(u.panel)}</td><td>${score(u.public)}</td><td>${score(u.peer)}</td><td class="total">${score(u.total)}</td><td>${note}${warnings}</td></tr>`;
   }).join('');
 }
