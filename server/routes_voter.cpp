@@ -211,9 +211,13 @@ void add_voter_routes(http::router& r, worker_state& w) {
     r.add(http::verb::get, "/h5/receipt/{receipt}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         co_return serve_page(w, ctx, "h5/receipt.html");
     });
-    // The signed link is checked by the API the page calls, not here.
+    // The signed link is checked by the API the page calls, not here; the
+    // token in the URL must not leak through caches or referrers.
     r.add(http::verb::get, "/h5/score/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
-        co_return serve_page(w, ctx, "h5/score.html");
+        auto res = serve_page(w, ctx, "h5/score.html");
+        res.set(http::field::cache_control, "no-store");
+        res.set(http::field::referrer_policy, "no-referrer");
+        co_return res;
     });
     r.add(http::verb::get, "/h5/results/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         co_return serve_page(w, ctx, "h5/results.html");
