@@ -206,7 +206,7 @@ http::server_hooks app::hooks() {
     h.decorate = [](const http::request_context*, http::response& res) {
         res.set(http::field::server, "pingyi");
         res.set("X-Content-Type-Options", "nosniff");
-        if (res[http::field::referrer_policy].empty()) res.set(http::field::referrer_policy, "same-origin");
+        if (res["Referrer-Policy"].empty()) res.set("Referrer-Policy", "same-origin");
         auto type = res[http::field::content_type];
         if (type.starts_with("text/html")) {
             res.set("Content-Security-Policy",

@@ -216,7 +216,7 @@ void add_voter_routes(http::router& r, worker_state& w) {
     r.add(http::verb::get, "/h5/score/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         auto res = serve_page(w, ctx, "h5/score.html");
         res.set(http::field::cache_control, "no-store");
-        res.set(http::field::referrer_policy, "no-referrer");
+        res.set("Referrer-Policy", "no-referrer");
         co_return res;
     });
     r.add(http::verb::get, "/h5/results/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
