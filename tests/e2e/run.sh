@@ -65,7 +65,7 @@ pids+=($!)
 wait_port "$redis_port" "$!" redis-server
 
 mock_port="$(free_port)"
-"$BIN/pingyi" wechat mock-api --listen "127.0.0.1:$mock_port" >"$OUT/mock-api.log" 2>&1 &
+"$BIN/pingyi" wechat mock-api --listen "127.0.0.1:$mock_port" --appid wxe2e0000000000000 --secret e2e-app-secret >"$OUT/mock-api.log" 2>&1 &
 pids+=($!)
 wait_port "$mock_port" "$!" "the WeChat API mock"
 

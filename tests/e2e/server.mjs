@@ -49,10 +49,13 @@ export async function create_open_campaign(prefix) {
 // openid; submitting it redirects to the server's OAuth callback.
 export async function sign_in_at_mock(page, openid) {
   await page.waitForURL(/\/connect\/oauth2\/authorize/);
-  const named = page.locator('form input[name=openid]');
+  await page.locator('form').first().waitFor();
+  const custom = page.locator('form input[name=openid_custom]');
+  const named = page.locator('form input[name=openid]:not([type=radio])');
   const typed = page.locator('form input:not([type=hidden]):not([type=submit]):not([type=button])');
   const picked = page.locator('form select');
-  if (await named.count()) await named.first().fill(openid);
+  if (await custom.count()) await custom.first().fill(openid);
+  else if (await named.count()) await named.first().fill(openid);
   else if (await typed.count()) await typed.first().fill(openid);
   else if (await picked.count()) await picked.first().selectOption({ index: 0 });
   else throw new Error('the mock authorize page has no openid field');
