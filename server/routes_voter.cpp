@@ -94,6 +94,18 @@ struct ballot_route {
     explicit ballot_route(worker_state& ws)
         : w(ws), flood(ws.shared.limits.flood_address, 100'000) {}
 
+    // The script passed every limit it checked, except those that only
+    // counted (shadow): count them as allowed.
+    void count_allowed(const vote::ballot_answer& answer) {
+        const auto& limits = w.shared.limits;
+        for (const auto* l : {&limits.ballot_voter, &limits.ballot_address, &limits.campaign}) {
+            if (ratelimit::effective_mode(limits.global, *l) == ratelimit::mode::off) continue;
+            bool shadowed = std::find(answer.shadow_limited.begin(), answer.shadow_limited.end(), l->name) !=
+                            answer.shadow_limited.end();
+            if (!shadowed) w.shared.stats.limit_allowed(l->name);
+        }
+    }
+
     http::response refuse(std::string_view result, http::status s, std::string_view code, std::string_view message) {
         w.shared.stats.ballot(result);
         return http::json_error(s, code, message);
@@ -157,6 +169,7 @@ struct ballot_route {
             stats.limit_limited(name);
             log::info("rate limit (shadow) would have refused", {{"limit", name}, {"campaign", campaign->id}});
         }
+        if (!answer->replayed && answer->result != vote::ballot_result::rate_limited) count_allowed(*answer);
         auto result = vote::to_string(answer->result);
         stats.ballot(answer->replayed ? "replayed" : result);
         auto status = status_of(answer->result);

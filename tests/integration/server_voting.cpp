@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/query.hpp"
 #include "tests/support/campaigns.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
@@ -275,4 +276,39 @@ TEST_CASE("Redis down: 503 redis_unavailable fast, not ready, back when it retur
         back = http_request(f.port(), "GET", "/readyz").status == 200;
     }
     CHECK(back);
+}
+
+TEST_CASE("JS-SDK config: signed for our pages, token and ticket fetched once and shared") {
+    voting_fixture f;
+    auto base = "http://127.0.0.1:" + std::to_string(f.port());
+    auto url = pingyi::http::url_encode(base + "/h5/c/x?from=timeline#top");
+    auto r = http_request(f.port(), "GET", "/api/v1/wechat/jssdk-config?url=" + url);
+    REQUIRE(r.status == 200);
+    auto j = json::parse(r.body);
+    CHECK(j.at("appId") == "wxdev0000000000000");
+    CHECK(j.at("signature").get<std::string>().size() == 40);
+    CHECK_FALSE(j.at("nonceStr").get<std::string>().empty());
+    CHECK(std::stoll(j.at("timestamp").get<std::string>()) > 1700000000);
+    CHECK(http_request(f.port(), "GET", "/api/v1/wechat/jssdk-config?url=" + url).status == 200);
+    auto stats = json::parse(http_request(f.mock.port(), "GET", "/__mock/stats").body);
+    CHECK(stats.at("stable_token") == 1);
+    CHECK(stats.at("getticket") == 1);
+    // Another site's page gets no signature.
+    CHECK(http_request(f.port(), "GET", "/api/v1/wechat/jssdk-config?url=https%3A%2F%2Fevil.example%2F").status == 400);
+}
+
+TEST_CASE("metrics count ballots by result and rate limits by name") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("m1", 2)) == 201);
+    voter v(f.port(), "oMetrics");
+    REQUIRE(v.login("m1") == 302);
+    CHECK(v.ballot("m1", R"({"units":["u01"]})").status == 201);
+    CHECK(v.ballot("m1", R"({"units":["u01"]})").status == 409);
+    auto metrics = http_request(f.port(), "GET", "/metrics").body;
+    CHECK(metrics.find("pingyi_ballots_total{result=\"accepted\"} 1") != std::string::npos);
+    CHECK(metrics.find("pingyi_ballots_total{result=\"already_voted\"} 1") != std::string::npos);
+    CHECK(metrics.find("pingyi_ratelimit_allowed_total{limit=\"ballot_voter\"} 2") != std::string::npos);
+    CHECK(metrics.find("pingyi_ratelimit_limited_total{limit=\"ballot_voter\"} 0") != std::string::npos);
+    CHECK(metrics.find("pingyi_http_requests_total{route=\"/api/v1/campaigns/{cid}/ballots\",status=\"201\"} 1") !=
+          std::string::npos);
 }

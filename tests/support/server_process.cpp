@@ -46,7 +46,10 @@ server_process::server_process(std::map<std::string, std::string> env, std::vect
     log_path_ = dir_.path() + "/server.log";
     env_.emplace("PINGYI_DEV", "1");
     env_.emplace("PINGYI_THREADS", "2");
-    env_["PINGYI_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
+    // A test that chose the address (to put it in PINGYI_PUBLIC_URL) keeps it.
+    auto listen = env_.find("PINGYI_LISTEN");
+    if (listen != env_.end()) port_ = std::stoi(listen->second.substr(listen->second.rfind(':') + 1));
+    else env_["PINGYI_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
     launch();
 }
 
