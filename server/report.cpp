@@ -3,26 +3,12 @@
 #include <algorithm>
 #include <string_view>
 
+#include "server/responses.hpp"
 #include "vote/time.hpp"
 
 namespace pingyi::server {
 
 namespace {
-
-std::string escape(std::string_view in) {
-    std::string out;
-    for (char c : in) {
-        switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 // 40.00 -> "40", 33.30 -> "33.3": weights as people write them.
 std::string short_number(eval::decimal d) {
@@ -94,12 +80,12 @@ std::string results_report_html(const report_header& header, const std::vector<e
     const auto& w = config.weights;
     std::string html = "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                       "<title>" + escape(header.title) + " 评议结果</title><style>";
+                       "<title>" + escape_html(header.title) + " 评议结果</title><style>";
     html.append(style);
-    html += "</style></head><body><main>\n<h1>" + escape(header.title) + "</h1>\n<h2>评议结果</h2>\n";
+    html += "</style></head><body><main>\n<h1>" + escape_html(header.title) + "</h1>\n<h2>评议结果</h2>\n";
     if (!header.published_ms)
         html += "<p class=\"draft\">草稿：结果尚未发布，仅供内部核对</p>\n";
-    if (!header.organizer.empty()) html += "<p class=\"meta\">" + escape(header.organizer) + "</p>\n";
+    if (!header.organizer.empty()) html += "<p class=\"meta\">" + escape_html(header.organizer) + "</p>\n";
     if (header.published_ms) html += "<p class=\"meta\">" + chinese_date(*header.published_ms) + "</p>\n";
     html += "<table>\n<thead><tr><th>名次</th><th>单位</th>"
             "<th>评议团评分<br>（" + short_number(w.panel) + "%）</th>"
@@ -108,16 +94,16 @@ std::string results_report_html(const report_header& header, const std::vector<e
             "<th>总分</th><th>等级</th><th>备注</th></tr></thead>\n<tbody>\n";
     for (const auto* u : order) {
         html += "<tr><td>" + (u->rank ? std::to_string(*u->rank) : std::string("—")) + "</td>";
-        html += "<td class=\"unit\">" + escape(u->name) + "</td>";
+        html += "<td class=\"unit\">" + escape_html(u->name) + "</td>";
         html += "<td>" + cell(u->panel) + "</td><td>" + cell(u->public_score) + "</td><td>" + cell(u->peer) + "</td>";
         html += "<td>" + cell(u->total) + "</td>";
-        html += "<td>" + (u->grade ? escape(*u->grade) : std::string("—")) + "</td>";
+        html += "<td>" + (u->grade ? escape_html(*u->grade) : std::string("—")) + "</td>";
         html += "<td>" + remark_of(*u) + "</td></tr>\n";
     }
     html += "</tbody>\n</table>\n<p class=\"note\">说明：总分 = 评议团评分 × " + short_number(w.panel) +
             "% + 网络评议得分 × " + short_number(w.public_score) + "% + 单位互评评分 × " + short_number(w.peer) +
             "%，各分项和总分均四舍五入保留两位小数。缺席评议的单位不计总分、等级和名次；"
-            "弄虚作假的单位评为" + escape(config.grades.back().name) + "，不参加排名。</p>\n</main></body></html>\n";
+            "弄虚作假的单位评为" + escape_html(config.grades.back().name) + "，不参加排名。</p>\n</main></body></html>\n";
     return html;
 }
 

@@ -4,8 +4,6 @@
 
 namespace pingyi::server {
 
-namespace {
-
 std::string escape_html(std::string_view in) {
     std::string out;
     for (char c : in) {
@@ -20,8 +18,6 @@ std::string escape_html(std::string_view in) {
     }
     return out;
 }
-
-}  // namespace
 
 http::response json_ok(const nlohmann::json& body, http::status s) {
     return http::json_response(s, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -11,6 +11,9 @@
 
 namespace pingyi::server {
 
+// Text made safe for HTML element content and attribute values.
+std::string escape_html(std::string_view in);
+
 http::response json_ok(const nlohmann::json& body, http::status s = http::status::ok);
 // 400 naming where in the body the problem is ("field" when path is set).
 http::response invalid_input(std::string_view code, std::string_view path, std::string_view message);
