@@ -312,3 +312,43 @@ TEST_CASE("metrics count ballots by result and rate limits by name") {
     CHECK(metrics.find("pingyi_http_requests_total{route=\"/api/v1/campaigns/{cid}/ballots\",status=\"201\"} 1") !=
           std::string::npos);
 }
+
+TEST_CASE("results use the real tally: the most-voted present unit gets full public marks") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("e1", 3)) == 201);
+    // u01: 4 votes, u02: 2 votes, u03: 1 vote.
+    const char* ballots[] = {R"({"units":["u01","u02"]})", R"({"units":["u01","u02"]})", R"({"units":["u01"]})",
+                             R"({"units":["u01","u03"]})"};
+    int i = 0;
+    for (const char* b : ballots) {
+        voter v(f.port(), "oResult" + std::to_string(i++));
+        REQUIRE(v.login("e1") == 302);
+        REQUIRE(v.ballot("e1", b).status == 201);
+    }
+    std::map<std::string, std::string> admin{{"Authorization", "Bearer " + admin_token}, {"Content-Type", "application/json"}};
+    auto r = http_request(f.port(), "PUT", "/api/v1/campaigns/e1/panel-scores",
+                          R"({"scores":[{"judge":"j1","unit":"u01","score":90},{"judge":"j1","unit":"u02","score":80},
+                                        {"judge":"j1","unit":"u03","score":70}]})",
+                          admin);
+    REQUIRE(r.status == 200);
+    r = http_request(f.port(), "PUT", "/api/v1/campaigns/e1/peer-scores",
+                     R"({"scores":[{"rater":"u02","unit":"u01","score":90},{"rater":"u01","unit":"u02","score":80},
+                                   {"rater":"u01","unit":"u03","score":70}]})",
+                     admin);
+    REQUIRE(r.status == 200);
+    auto pub = f.get_json("/api/v1/campaigns/e1/public-scores");
+    std::map<std::string, double> score;
+    for (const auto& u : pub.at("units")) score[u.at("id")] = u.at("score").get<double>();
+    CHECK(score["u01"] == doctest::Approx(100.0));
+    CHECK(score["u02"] == doctest::Approx(50.0));
+    CHECK(score["u03"] == doctest::Approx(25.0));
+    auto results = f.get_json("/api/v1/campaigns/e1/results");
+    for (const auto& u : results.at("units")) {
+        if (u.at("id") == "u01") {
+            // 90×0.4 + 100×0.4 + 90×0.2 = 94.00 → 优秀, rank 1.
+            CHECK(u.at("total").get<double>() == doctest::Approx(94.0));
+            CHECK(u.at("grade") == "优秀");
+            CHECK(u.at("rank") == 1);
+        }
+    }
+}
