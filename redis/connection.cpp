@@ -12,6 +12,7 @@
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -59,6 +60,7 @@ public:
 
     bool up() const { return up_; }
     error_code last_error() const { return last_error_; }
+    std::string server() const { return target_.host + ":" + std::to_string(target_.port); }
 
     void start(std::shared_ptr<impl> self) {
         if (started_) return;
@@ -170,11 +172,23 @@ private:
         return std::chrono::milliseconds(pick(rng_));
     }
 
-    // Sentinel discovery belongs here: ask the sentinels for the master of
-    // opts_.endpoint before each connect. Today the endpoint is used as is.
-    const endpoint_config& resolve_target() const { return opts_.endpoint; }
+    // Where to connect this time: the configured endpoint, or with Sentinel
+    // the master the sentinels name now, with the configured credentials.
+    awaitable<error_code> resolve_target() {
+        target_ = opts_.endpoint;
+        if (!opts_.sentinel.enabled()) co_return error_code();
+        master_address master = co_await discover_master(ex_, opts_.sentinel);
+        if (master.ec) co_return master.ec;
+        target_.host = std::move(master.host);
+        target_.port = master.port;
+        co_return error_code();
+    }
 
     awaitable<error_code> connect_with_deadline() {
+        // Discovery has its own per-sentinel timeouts, outside the deadline.
+        error_code discovery_ec = co_await resolve_target();
+        if (discovery_ec) co_return discovery_ec;
+        if (stopped_) co_return error::stopped;
         asio::steady_timer deadline(ex_);
         deadline.expires_after(opts_.connect_timeout);
         auto outcome = co_await (connect_and_handshake() || deadline.async_wait(use_tuple));
@@ -183,7 +197,7 @@ private:
     }
 
     awaitable<error_code> connect_and_handshake() {
-        const endpoint_config& target = resolve_target();
+        const endpoint_config& target = target_;
         socket_ = tcp::socket(ex_);
         reader_ = reader();
         auto [resolve_ec, endpoints] = co_await resolver_.async_resolve(target.host, std::to_string(target.port), use_tuple);
@@ -196,8 +210,9 @@ private:
         co_return ec;
     }
 
-    // AUTH, SELECT and SCRIPT LOAD in one round trip; any error reply fails
-    // the connection attempt.
+    // AUTH, SELECT, ROLE (with Sentinel) and SCRIPT LOAD in one round trip;
+    // any error reply fails the connection attempt, and so does a ROLE that
+    // is not master.
     awaitable<error_code> handshake(const endpoint_config& target) {
         std::string out;
         std::size_t count = 0;
@@ -212,6 +227,11 @@ private:
             append_command(out, {"SELECT", std::to_string(target.db)});
             ++count;
         }
+        std::size_t role_index = count;
+        if (opts_.sentinel.enabled()) {
+            append_command(out, {"ROLE"});
+            ++count;
+        }
         for (const script* s : opts_.scripts) {
             append_command(out, {"SCRIPT", "LOAD", s->source()});
             ++count;
@@ -223,6 +243,7 @@ private:
             reply r;
             error_code ec = co_await read_one(r);
             if (ec) co_return ec;
+            if (opts_.sentinel.enabled() && i == role_index && !is_master_role(r)) co_return sentinel_error::not_master;
             if (r.is_error()) co_return error::handshake;
         }
         co_return error_code();
@@ -258,10 +279,18 @@ private:
                     co_return;
                 }
                 request& front = *in_flight_.front();
-                if (front.handler) front.results.push_back(result{error_code(), std::move(r)});
+                // A demoted master: this command did not run, nor will any
+                // write after it; reconnect to whoever the sentinels name.
+                bool demoted = opts_.sentinel.enabled() && is_not_master_error(r);
+                error_code reply_ec = demoted ? make_error_code(sentinel_error::not_master) : error_code();
+                if (front.handler) front.results.push_back(result{reply_ec, std::move(r)});
                 if (++front.received == front.expected) {
                     complete(front);
                     in_flight_.pop_front();
+                }
+                if (demoted) {
+                    end_session(sentinel_error::not_master);
+                    co_return;
                 }
             }
         }
@@ -313,6 +342,7 @@ private:
 
     asio::any_io_executor ex_;
     connection_options opts_;
+    endpoint_config target_;  // where the current session is (resolve_target)
     tcp::socket socket_;
     tcp::resolver resolver_;
     asio::steady_timer wake_;      // the idle writer waits on it; enqueue cancels it
@@ -340,6 +370,7 @@ void connection::start() { impl_->start(impl_); }
 void connection::stop() { impl_->stop(); }
 bool connection::is_up() const { return impl_->up(); }
 error_code connection::last_error() const { return impl_->last_error(); }
+std::string connection::server() const { return impl_->server(); }
 
 awaitable<std::vector<result>> connection::exec_many(std::vector<std::vector<std::string>> cmds) {
     auto self = impl_;  // the caller may destroy the connection while we wait

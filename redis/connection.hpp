@@ -27,12 +27,15 @@
 #include "redis/error.hpp"
 #include "redis/reply.hpp"
 #include "redis/script.hpp"
+#include "redis/sentinel.hpp"
 #include "redis/url.hpp"
 
 namespace pingyi::redis {
 
 // ec is set when the command did not get a reply (not connected, timeout,
-// connection lost). A Redis error reply is not an ec: it is value.is_error().
+// connection lost). A Redis error reply is not an ec: it is value.is_error(),
+// except READONLY / MASTERDOWN with Sentinel, which also set ec to
+// sentinel_error::not_master (the command did not run; the caller may retry).
 struct result {
     boost::system::error_code ec;
     reply value;
@@ -41,10 +44,13 @@ struct result {
 };
 
 struct connection_options {
-    // Where to connect. With sentinel://, master discovery (not implemented
-    // yet) will fill host and port from the sentinels before each connect;
-    // see connection.cpp, resolve_target().
+    // Where to connect. With Sentinel enabled only its credentials and db
+    // are used: host and port come from the sentinels before each connect.
     endpoint_config endpoint;
+    // With sentinels: discovery before each connect, ROLE checked at connect,
+    // and a READONLY or MASTERDOWN reply (the server was demoted under us)
+    // ends the session so that the next connect rediscovers.
+    sentinel_options sentinel;
     std::chrono::milliseconds connect_timeout{1000};  // TCP connect plus AUTH/SELECT/SCRIPT LOAD
     std::chrono::milliseconds command_timeout{1000};  // oldest in-flight command; then the connection is broken
     std::chrono::milliseconds backoff_min{50};        // reconnect delay, doubled per failure, with jitter
@@ -69,6 +75,8 @@ public:
     bool is_up() const;
     // Why the last connection attempt or session ended (empty if none did).
     boost::system::error_code last_error() const;
+    // The server of the current (or last) session: host:port, for logs and tests.
+    std::string server() const;
 
     // One command. Fails at once with error::not_connected while down, and
     // within about command_timeout when Redis stops answering, so callers

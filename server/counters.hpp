@@ -12,9 +12,9 @@ namespace pingyi::server {
 class counters {
 public:
     // Ballot outcomes, as CONTRACT.md's error codes.
-    static constexpr std::array<std::string_view, 10> ballot_results = {
-        "accepted",     "replayed",   "already_voted", "daily_limit", "not_open",
-        "rate_limited", "invalid_ballot", "no_session", "csrf",        "redis_unavailable"};
+    static constexpr std::array<std::string_view, 11> ballot_results = {
+        "accepted",   "replayed",       "already_voted", "daily_limit", "not_open",          "rate_limited",
+        "invalid_ballot", "no_session", "csrf",          "redis_unavailable", "replication_pending"};
     static constexpr std::array<std::string_view, 6> limit_names = {
         "ballot_voter", "ballot_address", "campaign", "wechat_address", "login_account", "login_address"};
 

@@ -153,6 +153,10 @@ struct ballot_route {
         request.nonce = http::random_token(12);
         auto call = vote::ballot_call(request, std::get<vote::ballot>(parsed), limits);
         auto r = co_await durable_eval(w, w.shared.scripts.ballot, std::move(call.keys), std::move(call.args));
+        if (r.ec == durability_error::replication_pending) {
+            stats.ballot("replication_pending");
+            co_return replication_pending();
+        }
         if (r.ec) {
             stats.ballot("redis_unavailable");
             co_return redis_unavailable();
@@ -165,9 +169,13 @@ struct ballot_route {
             log::error("ballot script failed", {{"campaign", campaign->id}, {"reply", r.value.str()}});
             co_return http::json_error(http::status::internal_server_error, "internal", "服务器内部错误");
         }
+        // In shadow mode a flood is limited on every ballot: build the log
+        // line only when it will be written.
+        bool log_shadow = log::enabled(log::level::info);
         for (const auto& name : answer->shadow_limited) {
             stats.limit_limited(name);
-            log::info("rate limit (shadow) would have refused", {{"limit", name}, {"campaign", campaign->id}});
+            if (log_shadow)
+                log::info("rate limit (shadow) would have refused", {{"limit", name}, {"campaign", campaign->id}});
         }
         if (!answer->replayed && answer->result != vote::ballot_result::rate_limited) count_allowed(*answer);
         auto result = vote::to_string(answer->result);
