@@ -1,5 +1,7 @@
 #include "server/auth.hpp"
 
+#include <charconv>
+
 #include <openssl/crypto.h>
 
 #include "http/cookies.hpp"
@@ -37,11 +39,22 @@ boost::asio::awaitable<auth_result> authenticate(worker_state& w, const http::re
     auto cookie = http::cookie_value(ctx.req[http::field::cookie], staff_cookie);
     if (!cookie || cookie->empty())
         co_return refuse(http::status::unauthorized, "unauthorized", "请先登录");
-    std::vector<std::string> command{"HMGET", staff_session_key(*cookie), "user", "role", "csrf"};
-    auto r = co_await w.redis->exec(std::move(command));
+    // Reading the session also refreshes its idle expiry, in the same round
+    // trip (PEXPIRE on a key already gone does nothing).
+    auto key = staff_session_key(*cookie);
+    std::vector<std::vector<std::string>> commands{
+        {"HMGET", key, "user", "role", "csrf", "expires"},
+        {"PEXPIRE", key, std::to_string(std::int64_t{cfg.staff_idle_timeout_s} * 1000)}};
+    auto replies = co_await w.redis->exec_many(std::move(commands));
+    const auto& r = replies.front();
     if (r.ec) co_return refuse(http::status::service_unavailable, "redis_unavailable", "服务暂时不可用，请稍后再试");
     const auto& fields = r.value.elements();
-    if (fields.size() != 3 || fields[0].is_nil())
+    std::int64_t expires = 0;
+    if (fields.size() == 4 && fields[3].is_string()) {
+        const auto& text = fields[3].str();
+        std::from_chars(text.data(), text.data() + text.size(), expires);
+    }
+    if (fields.size() != 4 || fields[0].is_nil() || expires <= now_ms())
         co_return refuse(http::status::unauthorized, "unauthorized", "登录已过期，请重新登录");
     principal who{fields[0].str(), fields[1].str() == "admin" ? staff_role::admin : staff_role::viewer};
     if (write) {

@@ -32,6 +32,7 @@ const std::vector<setting>& settings() {
         {"trusted_proxies", false},  {"ratelimit", false},        {"max_connections", false},
         {"max_connections_per_ip", false}, {"log_level", false}, {"dev", false},
         {"web_root", false},         {"read_timeout_ms", false},  {"idle_timeout_ms", false},
+        {"staff_idle_timeout_s", false},
     };
     return all;
 }
@@ -206,6 +207,7 @@ config load_config(const std::optional<std::string>& file, const std::map<std::s
     text("web_root", c.web_root);
     integer("read_timeout_ms", 100, 600000, c.read_timeout_ms);
     integer("idle_timeout_ms", 100, 3600000, c.idle_timeout_ms);
+    integer("staff_idle_timeout_s", 1, 43200, c.staff_idle_timeout_s);
 
     auto check_key = [&](const std::string& value, const char* name) {
         if (value.empty()) {

@@ -45,6 +45,7 @@ struct config {
     bool dev = false;
     int read_timeout_ms = 10000;   // a request head must arrive within this
     int idle_timeout_ms = 60000;   // keep-alive connections idle this long are closed
+    int staff_idle_timeout_s = 1800;  // a staff session unused this long ends
     std::string web_root;  // built front-end assets; empty: next to the binary or in the source tree
 };
 

@@ -1,0 +1,142 @@
+// Live updates for the dashboard and the big screen: Server-Sent Events on
+// GET /api/v1/campaigns/<cid>/events. Once a second the tally and the
+// results are read again and sent when they changed (`event: tally`,
+// `event: results`), with a comment line as heartbeat when nothing changed
+// for a while, so proxies keep the connection open.
+#include <nlohmann/json.hpp>
+
+#include "eval/config.hpp"
+#include "eval/engine.hpp"
+#include "eval/results_format.hpp"
+#include "http/streamer.hpp"
+#include "redis/connection.hpp"
+#include "server/app.hpp"
+#include "server/auth.hpp"
+#include "server/campaign_cache.hpp"
+#include "server/responses.hpp"
+#include "server/scoring_store.hpp"
+#include "vote/tally.hpp"
+
+namespace pingyi::server {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::chrono::milliseconds poll_interval{1000};
+constexpr std::chrono::seconds heartbeat_interval{15};
+// A stream ends after this long and the browser reconnects (EventSource
+// does so by itself), which checks the caller's session again.
+constexpr std::chrono::minutes stream_lifetime{10};
+
+// One SSE message; every line of the payload gets its own "data:".
+std::string frame(std::string_view event, std::string_view data) {
+    std::string out = "event: " + std::string(event) + "\n";
+    for (;;) {
+        auto eol = data.find('\n');
+        out += "data: " + std::string(data.substr(0, eol)) + "\n";
+        if (eol == std::string_view::npos) break;
+        data.remove_prefix(eol + 1);
+    }
+    return out + "\n";
+}
+
+// As GET .../tally answers; nullopt when Redis did not.
+asio::awaitable<std::optional<std::string>> tally_text(worker_state& w, const vote::campaign& c) {
+    auto command = vote::tally_command(c.id);
+    auto r = co_await w.redis->exec(std::move(command));
+    if (!r.ok()) co_return std::nullopt;
+    std::vector<std::string> flat;
+    for (const auto& e : r.value.elements()) flat.push_back(e.str());
+    co_return vote::tally_json(vote::parse_tally(flat), c).dump();
+}
+
+// As GET .../results answers this caller: the published results, or for
+// staff the results computed now; nullopt when there is nothing to send.
+asio::awaitable<std::optional<std::string>> results_text(worker_state& w, const vote::campaign& c, bool staff) {
+    error_code ec;
+    auto frozen = co_await published_field(*w.redis, c.id, "results", ec);
+    if (ec) co_return std::nullopt;
+    if (frozen || !staff) co_return frozen;
+    auto config = eval::parse_scoring_config(c.scoring);
+    if (!config) co_return std::nullopt;
+    auto snapshot = co_await load_scoring(*w.redis, c.id, ec);
+    if (ec) co_return std::nullopt;
+    auto units = eval::evaluate(evaluation_input_of(c, config.value(), snapshot));
+    if (!units) co_return std::nullopt;
+    co_return eval::results_json(units.value(), false);
+}
+
+asio::awaitable<void> stream_events(worker_state& w, http::streamer& s, std::string cid, bool staff) {
+    error_code ec;
+    co_await s.write("retry: 2000\n\n", ec);
+    if (ec) co_return;
+    std::string last_tally;
+    std::string last_results;
+    auto started = steady_clock::now();
+    auto last_write = started;
+    for (;;) {
+        auto c = co_await w.campaigns->get(cid, ec);
+        if (!ec && !c) co_return;  // the campaign is gone
+        std::string frames;
+        if (!ec) {
+            if (staff || c->visibility == vote::tally_visibility::everyone) {
+                auto tally = co_await tally_text(w, *c);
+                if (tally && *tally != last_tally) {
+                    frames += frame("tally", *tally);
+                    last_tally = std::move(*tally);
+                }
+            }
+            auto results = co_await results_text(w, *c, staff);
+            if (results && *results != last_results) {
+                frames += frame("results", *results);
+                last_results = std::move(*results);
+            }
+        }
+        ec = {};
+        auto now = steady_clock::now();
+        if (frames.empty() && now - last_write >= heartbeat_interval) frames = ": heartbeat\n\n";
+        if (!frames.empty()) {
+            co_await s.write(frames, ec);
+            if (ec) co_return;
+            last_write = now;
+        }
+        if (now - started >= stream_lifetime) co_return;
+        auto running = co_await s.sleep(poll_interval);
+        if (!running) co_return;
+    }
+}
+
+// Staff get everything; anyone else the tally when it is public and the
+// results once published, and a 401 when neither is there to see.
+asio::awaitable<http::reply> events(worker_state& w, http::request_context& ctx) {
+    error_code ec;
+    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
+    if (ec) co_return redis_unavailable();
+    if (!c) co_return campaign_not_found();
+    auto auth = co_await authenticate(w, ctx, false, false);
+    bool staff = auth.who.has_value();
+    if (!staff) {
+        if (auth.refusal.result() != http::status::unauthorized) co_return std::move(auth.refusal);
+        auto published = co_await published_field(*w.redis, c->id, "results", ec);
+        if (ec) co_return redis_unavailable();
+        if (c->visibility != vote::tally_visibility::everyone && !published) co_return std::move(auth.refusal);
+    }
+    http::reply out;
+    out.res = http::response{http::status::ok, 11};
+    out.res.set(http::field::content_type, "text/event-stream; charset=utf-8");
+    out.res.set(http::field::cache_control, "no-cache");
+    out.res.set("X-Accel-Buffering", "no");
+    out.stream = [&w, cid = c->id, staff](http::streamer& s) { return stream_events(w, s, cid, staff); };
+    co_return out;
+}
+
+}  // namespace
+
+void add_event_routes(http::router& r, worker_state& w) {
+    r.add(http::verb::get, "/api/v1/campaigns/{cid}/events", [&w](http::request_context& ctx) { return events(w, ctx); });
+}
+
+}  // namespace pingyi::server

@@ -1,0 +1,55 @@
+// Staff records as the server and `pingyi user add` both write them.
+#include <doctest/doctest.h>
+
+#include "server/staff_store.hpp"
+
+using namespace pingyi::server;
+
+TEST_CASE("staff names and roles") {
+    CHECK(valid_staff_name("admin"));
+    CHECK(valid_staff_name("li.wei_2-b"));
+    CHECK(valid_staff_name(std::string(64, 'a')));
+    CHECK_FALSE(valid_staff_name(""));
+    CHECK_FALSE(valid_staff_name(std::string(65, 'a')));
+    CHECK_FALSE(valid_staff_name("li wei"));
+    CHECK_FALSE(valid_staff_name("a:b"));
+    CHECK_FALSE(valid_staff_name("张三"));
+    CHECK(parse_staff_role("admin") == staff_role::admin);
+    CHECK(parse_staff_role("viewer") == staff_role::viewer);
+    CHECK_FALSE(parse_staff_role("Admin"));
+    CHECK_FALSE(parse_staff_role(""));
+    CHECK(to_string(staff_role::admin) == "admin");
+    CHECK(to_string(staff_role::viewer) == "viewer");
+}
+
+TEST_CASE("a user is created by one script, never overwritten") {
+    staff_user u{"li.wei", staff_role::viewer, "scrypt$32768$8$1$c2FsdA$aGFzaA", 1700000000123};
+    auto cmd = create_user_command(u);
+    REQUIRE(cmd.size() == 10);
+    CHECK(cmd[0] == "EVAL");
+    CHECK(cmd[1].find("EXISTS") != std::string::npos);
+    CHECK(cmd[2] == "1");
+    CHECK(cmd[3] == "pingyi:staff:user:li.wei");
+    std::vector<std::string> fields(cmd.begin() + 4, cmd.end());
+    CHECK(fields == std::vector<std::string>{"role", "viewer", "password", u.password_hash, "created", "1700000000123"});
+}
+
+TEST_CASE("a session is stored under the token's digest, in the shape authenticate() reads") {
+    staff_user u{"admin", staff_role::admin, "x", 0};
+    auto cmds = create_session_commands("tok", u, "csrf-token", 1000, std::chrono::seconds(1800));
+    REQUIRE(cmds.size() == 2);
+    const auto& hset = cmds[0];
+    REQUIRE(hset.size() == 12);
+    CHECK(hset[0] == "HSET");
+    CHECK(hset[1] == staff_session_key("tok"));
+    CHECK(hset[1].find("tok") == std::string::npos);  // the token itself is never stored
+    CHECK(hset[2] == "user");
+    CHECK(hset[3] == "admin");
+    CHECK(hset[4] == "role");
+    CHECK(hset[5] == "admin");
+    CHECK(hset[6] == "csrf");
+    CHECK(hset[7] == "csrf-token");
+    CHECK(hset[8] == "expires");
+    CHECK(hset[9] == std::to_string(1000 + 12 * 3600 * 1000LL));
+    CHECK(cmds[1] == std::vector<std::string>{"PEXPIRE", staff_session_key("tok"), "1800000"});
+}
