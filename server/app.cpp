@@ -146,7 +146,7 @@ worker_state::~worker_state() = default;
 void worker_state::start() {
     redis->start();
     asio::co_spawn(ioc, publish_readiness(), asio::detached);
-    if (shared.cfg.dev && index == 0) asio::co_spawn(ioc, seed_demo_campaign(*this), asio::detached);
+    if (shared.cfg.demo && index == 0) asio::co_spawn(ioc, seed_demo_campaign(*this), asio::detached);
 }
 
 // Publishes this worker's Redis state for /readyz, which any worker may

@@ -30,7 +30,7 @@ const std::vector<setting>& settings() {
         {"wechat_aes_key", true},    {"wechat_aes_key_previous", true},
         {"wechat_api_base", false},  {"wechat_open_base", false}, {"threads", false},
         {"trusted_proxies", false},  {"ratelimit", false},        {"max_connections", false},
-        {"max_connections_per_ip", false}, {"log_level", false}, {"dev", false},
+        {"max_connections_per_ip", false}, {"log_level", false}, {"dev", false}, {"demo", false},
         {"web_root", false},         {"read_timeout_ms", false},  {"idle_timeout_ms", false},
         {"staff_idle_timeout_s", false},
     };
@@ -154,6 +154,8 @@ config load_config(const std::optional<std::string>& file, const std::map<std::s
     };
 
     if (const auto* v = get("dev")) c.dev = (*v == "1" || *v == "true");
+    c.demo = c.dev;
+    if (const auto* v = get("demo")) c.demo = (*v == "1" || *v == "true");
     if (const auto* v = get("listen")) {
         auto colon = v->rfind(':');
         unsigned short port = 0;

@@ -43,6 +43,7 @@ struct config {
     std::size_t max_connections_per_ip = 1000;
     std::string log_level = "info";
     bool dev = false;
+    bool demo = false;  // seed the demo campaign (default: as dev; tests turn it off)
     int read_timeout_ms = 10000;   // a request head must arrive within this
     int idle_timeout_ms = 60000;   // keep-alive connections idle this long are closed
     int staff_idle_timeout_s = 1800;  // a staff session unused this long ends

@@ -38,8 +38,8 @@ const std::set<std::string> public_routes = {
 std::vector<std::pair<std::string, std::string>> all_routes() {
     std::map<std::string, std::string> env{{"PINGYI_DEV", "1"}, {"PINGYI_THREADS", "1"}};
     std::vector<std::string> warnings;
+    boost::asio::io_context ioc;  // outlives the app: the workers' timers belong to it
     pingyi::server::app application(pingyi::server::load_config(std::nullopt, env, warnings));
-    boost::asio::io_context ioc;
     auto setup = application.hooks().make_worker(ioc, 0);
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& r : setup.routes->routes())

@@ -45,6 +45,7 @@ server_process::server_process(std::map<std::string, std::string> env, std::vect
     : port_(free_port()), env_(std::move(env)), args_(std::move(args)) {
     log_path_ = dir_.path() + "/server.log";
     env_.emplace("PINGYI_DEV", "1");
+    env_.emplace("PINGYI_DEMO", "0");  // tests make their own campaigns
     env_.emplace("PINGYI_THREADS", "2");
     // A test that chose the address (to put it in PINGYI_PUBLIC_URL) keeps it.
     auto listen = env_.find("PINGYI_LISTEN");
