@@ -1,0 +1,79 @@
+// Anomaly signals as the server keeps them: per worker, one analyzer per
+// campaign fed from the ballot log as it grows (only the new entries are
+// read, with the follow times of new voters fetched in one pipelined
+// batch), and the staff's reviews of signals in Redis:
+//
+//   {c:<cid>}:signal-reviews  HASH signal id -> {"decision", "reason", "by", "at"}
+//   pingyi:wx:subscribed:<pseudonym>  STRING when the voter followed (seconds), written by /wechat
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "vote/anomaly.hpp"
+#include "vote/campaign.hpp"
+
+namespace pingyi::redis {
+class connection;
+}
+
+namespace pingyi::server {
+
+std::string signal_reviews_key(std::string_view cid);
+std::string subscribed_key(std::string_view pseudonym);
+
+enum class review_decision { fine, fraud };
+
+std::string_view to_string(review_decision d);
+std::optional<review_decision> parse_review_decision(std::string_view text);
+
+struct signal_review {
+    review_decision decision = review_decision::fine;
+    std::string reason;
+    std::string by;
+    std::int64_t at_ms = 0;
+
+    bool operator==(const signal_review&) const = default;
+};
+
+std::string encode_review(const signal_review& r);
+std::optional<signal_review> decode_review(std::string_view text);
+
+// Every review of a campaign, by signal id.
+boost::asio::awaitable<std::map<std::string, signal_review>> load_reviews(redis::connection& redis,
+                                                                          std::string_view cid,
+                                                                          boost::system::error_code& ec);
+boost::asio::awaitable<void> store_review(redis::connection& redis, std::string_view cid, std::string_view id,
+                                          const signal_review& r, boost::system::error_code& ec);
+
+class signal_store {
+public:
+    static constexpr std::size_t page = 1000;
+
+    explicit signal_store(redis::connection& redis, vote::anomaly_config config = {});
+
+    struct snapshot {
+        std::uint64_t analyzed = 0;  // log entries read so far
+        std::vector<vote::signal> signals;
+    };
+    // Reads what was appended to the campaign's log since last time, then
+    // answers the current signals.
+    boost::asio::awaitable<snapshot> current(const vote::campaign& c, boost::system::error_code& ec);
+    const vote::anomaly_config& config() const { return config_; }
+
+private:
+    redis::connection& redis_;
+    vote::anomaly_config config_;
+    std::unordered_map<std::string, std::unique_ptr<vote::analyzer>> analyzers_;
+};
+
+}  // namespace pingyi::server
