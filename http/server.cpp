@@ -22,7 +22,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <nlohmann/json.hpp>
 
 #include "http/streamer.hpp"
 
@@ -42,9 +41,38 @@ response json_response(status s, std::string body, bool keep_alive) {
     return res;
 }
 
+namespace {
+
+// A JSON string literal. Refusals (409, 429) are most answers in a burst, so
+// json_error writes its two strings directly instead of building a json object.
+void append_json_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[(c >> 4) & 0xf];
+            out += hex[c & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
 response json_error(status s, std::string_view code, std::string_view message, bool keep_alive) {
-    nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
-    return json_response(s, body.dump(), keep_alive);
+    std::string body = R"({"error":{"code":)";
+    body.reserve(body.size() + code.size() + message.size() + 24);
+    append_json_string(body, code);
+    body += R"(,"message":)";
+    append_json_string(body, message);
+    body += "}}";
+    return json_response(s, std::move(body), keep_alive);
 }
 
 namespace {
@@ -174,6 +202,9 @@ struct server::impl {
             error_code peer_ec;
             auto peer = socket.remote_endpoint(peer_ec);
             if (peer_ec) continue;
+            // A response is one write: never hold it back for Nagle while
+            // the previous one on this connection awaits its ACK.
+            socket.set_option(tcp::no_delay(true), peer_ec);
             std::string address = peer.address().to_string();
             if (!limits.try_acquire(address)) {
                 asio::co_spawn(w.ioc, refuse(std::move(socket)), asio::detached);

@@ -1,0 +1,31 @@
+#include "bench/options.hpp"
+
+#include <stdexcept>
+
+namespace pingyi::bench {
+
+options::options(int argc, char** argv) {
+    for (int i = 1; i < argc; i += 2) {
+        std::string name = argv[i];
+        if (!name.starts_with("--") || i + 1 >= argc) throw std::invalid_argument("expected --name value at " + name);
+        values_[name.substr(2)] = argv[i + 1];
+    }
+}
+
+std::string options::text(const std::string& name, const std::string& fallback) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? fallback : it->second;
+}
+
+std::string options::text(const std::string& name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) throw std::invalid_argument("missing --" + name);
+    return it->second;
+}
+
+long long options::number(const std::string& name, long long fallback) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? fallback : std::stoll(it->second);
+}
+
+}  // namespace pingyi::bench

@@ -1,0 +1,21 @@
+// Command-line options of the benchmark tools: --name value pairs.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace pingyi::bench {
+
+class options {
+public:
+    // Throws std::invalid_argument on anything but "--name value" pairs.
+    options(int argc, char** argv);
+    std::string text(const std::string& name, const std::string& fallback) const;
+    std::string text(const std::string& name) const;  // required
+    long long number(const std::string& name, long long fallback) const;
+
+private:
+    std::map<std::string, std::string> values_;
+};
+
+}  // namespace pingyi::bench
