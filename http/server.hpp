@@ -52,6 +52,10 @@ struct access_record {
 struct worker_setup {
     std::shared_ptr<const router> routes;
     std::function<void()> on_stop;  // after the worker's sessions have finished
+    // Whatever the routes use (connections, timers on the worker's
+    // io_context): kept alive by the server and released before that
+    // io_context is destroyed.
+    std::shared_ptr<void> owner;
 };
 
 struct server_hooks {

@@ -176,7 +176,10 @@ app::~app() = default;
 http::server_hooks app::hooks() {
     http::server_hooks h;
     h.make_worker = [this](asio::io_context& ioc, int index) {
-        auto& w = *workers_.emplace_back(std::make_unique<worker_state>(ioc, index, *shared_));
+        // The server owns the worker's state (setup.owner) and drops it
+        // before the worker's io_context, whose timers and sockets it holds.
+        auto state = std::make_shared<worker_state>(ioc, index, *shared_);
+        auto& w = *state;
         auto routes = std::make_shared<http::router>();
         add_ops_routes(*routes, w);
         add_campaign_routes(*routes, w);
@@ -196,7 +199,7 @@ http::server_hooks app::hooks() {
             shared_->http_metrics = std::make_unique<http::request_metrics>(patterns);
         }
         w.start();
-        return http::worker_setup{routes, [&w] { w.stop(); }};
+        return http::worker_setup{routes, [&w] { w.stop(); }, state};
     };
     h.resolve_client = [this](http::request_context& ctx) {
         if (shared_->proxies.empty()) return;

@@ -103,7 +103,6 @@ public:
 
 private:
     std::unique_ptr<shared_state> shared_;
-    std::vector<std::unique_ptr<worker_state>> workers_;
 };
 
 // Route groups, one file each.

@@ -77,7 +77,8 @@ std::optional<std::string> wechat_reply_for(const wechat::message& m,
         std::string text = found.size() == 1 && !found.front()->wechat.welcome.empty()
                                ? found.front()->wechat.welcome
                                : std::string("感谢关注“韶司在线”！回复“投票”参加评议投票。");
-        text += "\n" + link_for(found, public_url);
+        text += '\n';
+        text += link_for(found, public_url);
         return wechat::text_reply(m, text, now_ms / 1000);
     }
     return std::nullopt;

@@ -451,7 +451,7 @@ mock_api::mock_api(mock_api_options options)
         routes->add(http::verb::post, "/__mock/fail", bind(s, mock_fail));
         routes->add(http::verb::post, "/__mock/delay", bind(s, mock_delay));
         routes->add(http::verb::post, "/__mock/reset", bind(s, mock_reset));
-        return http::worker_setup{routes, {}};
+        return http::worker_setup{routes, {}, {}};
     };
     server_ = std::make_unique<http::server>(so, std::move(hooks));
 }

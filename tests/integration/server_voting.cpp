@@ -3,9 +3,12 @@
 // the log and its digest.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <future>
 #include <set>
 #include <sstream>
+
+#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
@@ -351,4 +354,21 @@ TEST_CASE("results use the real tally: the most-voted present unit gets full pub
             CHECK(u.at("rank") == 1);
         }
     }
+}
+
+TEST_CASE("SIGTERM after real work (Redis, WeChat mock, SSE) exits 0") {
+    voting_fixture f;
+    REQUIRE(create_campaign(f.port(), campaign_body("t1", 2, "2019-12-20T09:00:00+08:00", "2099-12-27T18:00:00+08:00",
+                                                    ",\"tally_visibility\":\"public\"")) == 201);
+    voter v(f.port(), "oLeaving");
+    REQUIRE(v.login("t1") == 302);
+    CHECK(v.ballot("t1", R"({"units":["u01"]})").status == 201);
+    // A live stream open at the time of shutdown must not hold it up.
+    raw_connection events(f.port());
+    events.send("GET /api/v1/campaigns/t1/events HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(events.read_all(1500).find("event: tally") != std::string::npos);
+    int status = f.server->process().stop(SIGTERM, 10000);
+    REQUIRE(status != -1);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }

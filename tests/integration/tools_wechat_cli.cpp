@@ -60,7 +60,7 @@ public:
         hooks.make_worker = [this](asio::io_context&, int) {
             auto routes = std::make_shared<http::router>();
             routes->add(http::verb::post, "/wechat", [this](http::request_context& ctx) { return handle(ctx); });
-            return http::worker_setup{routes, {}};
+            return http::worker_setup{routes, {}, {}};
         };
         server_ = std::make_unique<http::server>(so, std::move(hooks));
         server_->start();
