@@ -34,7 +34,7 @@ WRK_CONNECTIONS=64
 BIN="$(realpath -m "$BUILD/bin")"
 LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 
-for b in pingyi-server pingyi bench_login bench_open_loop bench_connections bench_wechat_bodies bench_ballot_command; do
+for b in pingyi-server pingyi bench_login bench_open_loop bench_connections bench_wechat_bodies bench_ballot_command wechat_micro_bench; do
   [[ -x $BIN/$b ]] || { echo "missing $BIN/$b: build it (Release) first, e.g. ./dev build" >&2; exit 1; }
 done
 for t in wrk redis-server redis-benchmark redis-cli curl python3; do
@@ -263,3 +263,7 @@ rss=$(field rss_kib "$held")
 printf '%-50s %10s  %s\n' "RSS with $HOLD keep-alive connections <= 100 MB" \
   "$(awk -v k="${rss:-0}" 'BEGIN { printf "%.1f MB", k * 1024 / 1e6 }')" \
   "$(verdict "$(awk -v k="${rss:-1e9}" -v n="$(field connections "$held")" -v h="$HOLD" 'BEGIN { print (k * 1024 <= 100e6 && n == h) }')") ($(field connections "$held") open; $(awk -v k="$(field rss_before_kib "$held")" 'BEGIN { printf "%.1f MB", k * 1024 / 1e6 }') before)"
+echo
+# The callback's pure work on one core (no HTTP, no Redis), to tell the
+# endpoint's own cost from the rest of run (3).
+"$BIN/wechat_micro_bench" 3
