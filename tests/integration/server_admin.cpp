@@ -145,7 +145,7 @@ TEST_CASE("the bootstrap admin is created at start, with an scrypt hash") {
     CHECK(f.db.string({"HGET", "pingyi:staff:user:admin", "password"}) == hash);
 }
 
-TEST_CASE("login: the right password gets a session and cookies; wrong or unknown get the same 401") {
+TEST_CASE("login: the right password gets a session and cookies, wrong or unknown get the same 401") {
     fixture f;
     auto ok = login(f, "admin", bootstrap_password);
     REQUIRE_MESSAGE(ok.status == 200, ok.body);
@@ -243,7 +243,7 @@ TEST_CASE("pingyi user add: a viewer reads but changes nothing") {
     CHECK(json::parse(tally.body)["ballots"] == 0);
 }
 
-TEST_CASE("an idle session ends; one in use stays") {
+TEST_CASE("an idle session ends, one in use stays") {
     fixture f(env_map{{"PINGYI_STAFF_IDLE_TIMEOUT_S", "3"}});
     auto s = logged_in(f, "admin", bootstrap_password);
     std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -275,7 +275,7 @@ TEST_CASE("five quick failures for one account, then 429") {
     CHECK(login(f, "li.wei", "viewer-password").status == 200);
 }
 
-TEST_CASE("staff pages need a session; the login page and the big screen do not") {
+TEST_CASE("staff pages need a session, the login page and the big screen do not") {
     // A web root of our own, so the test knows what each route must serve.
     temp_dir web;
     std::filesystem::create_directories(web.path() + "/admin");
@@ -301,7 +301,7 @@ TEST_CASE("staff pages need a session; the login page and the big screen do not"
     CHECK(serves(f.call("GET", "/screen/c1"), "screen.html"));
 }
 
-TEST_CASE("live updates: staff get the tally as it changes; others only what is public") {
+TEST_CASE("live updates: staff get the tally as it changes, others only what is public") {
     fixture f;
     REQUIRE(create_campaign(f.server.port(), campaign_body("c1")) == 201);
     REQUIRE(create_campaign(f.server.port(), campaign_body("pub", 3, "2019-12-20T09:00:00+08:00",

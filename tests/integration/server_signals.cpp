@@ -103,7 +103,7 @@ std::string campaign_with_electorate(const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("signals: a burst from one /24 and an exceeded electorate, with evidence; ordinary voters are not flagged") {
+TEST_CASE("signals: a burst from one /24 and an exceeded electorate, with evidence, ordinary voters are not flagged") {
     signals_fixture f;
     REQUIRE(create_campaign(f.port(), campaign_with_electorate("s1")) == 201);
     std::vector<std::string> burst_receipts;
@@ -154,7 +154,7 @@ TEST_CASE("signals: a burst from one /24 and an exceeded electorate, with eviden
     CHECK(again.at("signals").size() == 2);
 }
 
-TEST_CASE("signals: reviews are recorded and audit-logged; fraud grades the unit 较差 and leaves the ballots alone") {
+TEST_CASE("signals: reviews are recorded and audit-logged, fraud grades the unit 较差 and leaves the ballots alone") {
     signals_fixture f;
     REQUIRE(create_campaign(f.port(), campaign_with_electorate("s2")) == 201);
     for (int i = 0; i < 31; ++i)

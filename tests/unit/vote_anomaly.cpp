@@ -289,7 +289,7 @@ TEST_CASE("anomaly: more votes than the plausible electorate") {
                                                 log.entries[54].receipt()});
 }
 
-TEST_CASE("anomaly: deterministic and incremental; replayed entries are ignored") {
+TEST_CASE("anomaly: deterministic and incremental, replayed entries are ignored") {
     log_builder log;
     log.ordinary(t0, 2 * 60, [](int) { return 1.0; }, 2);
     for (int i = 0; i < 80; ++i) log.vote(t0 + 50 * minute + i * 1000, log.new_voter(), "u02", "192.0.2.9");
