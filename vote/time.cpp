@@ -99,7 +99,7 @@ std::string format_rfc3339_shanghai(std::int64_t epoch_ms) {
     const civil c = civil_from_days(days);
     const auto secs = in_day / 1000;
     const auto millis = in_day % 1000;
-    char buf[48];
+    char buf[64];  // the widest the format can print: 62 bytes and the NUL
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(c.year), c.month,
                   c.day, static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
                   static_cast<long long>(secs % 60));
