@@ -2,6 +2,13 @@
 
 namespace pingyi::redis {
 
+std::vector<std::string> reply::strings() const {
+    std::vector<std::string> out;
+    out.reserve(elements_.size());
+    for (const auto& e : elements_) out.push_back(e.str_);
+    return out;
+}
+
 std::string reply::to_string() const {
     switch (kind_) {
         case kind::nil: return "(nil)";

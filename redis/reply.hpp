@@ -29,6 +29,8 @@ public:
     long long integer() const { return integer_; }
     const std::string& str() const { return str_; }  // string, status or error text
     const std::vector<reply>& elements() const { return elements_; }
+    // The elements' texts, e.g. an HGETALL's field, value, field, value...
+    std::vector<std::string> strings() const;
 
     // Readable form for logs and test failures, e.g. `["OK", 3, (nil)]`.
     std::string to_string() const;

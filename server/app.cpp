@@ -87,9 +87,10 @@ std::string forwarded_for(const http::request& req) {
 script_set::script_set()
     : ballot("ballot", std::string(vote::ballot_script_source())),
       create_campaign("create_campaign", vote::create_campaign_script().source),
+      replace_campaign("replace_campaign", vote::replace_campaign_script().source),
       gcra("gcra", std::string(ratelimit::gcra_script_source())) {}
 
-std::vector<const redis::script*> script_set::all() const { return {&ballot, &create_campaign, &gcra}; }
+std::vector<const redis::script*> script_set::all() const { return {&ballot, &create_campaign, &replace_campaign, &gcra}; }
 
 shared_state::shared_state(config c)
     : cfg(std::move(c)),

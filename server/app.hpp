@@ -46,6 +46,7 @@ struct script_set {
     script_set();
     redis::script ballot;
     redis::script create_campaign;
+    redis::script replace_campaign;
     redis::script gcra;
     std::vector<const redis::script*> all() const;
 };

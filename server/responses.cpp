@@ -29,6 +29,10 @@ http::response invalid_input(std::string_view code, std::string_view path, std::
     return json_ok({{"error", error}}, http::status::bad_request);
 }
 
+http::response internal_error() {
+    return http::json_error(http::status::internal_server_error, "internal", "服务器内部错误");
+}
+
 http::response redis_unavailable() {
     auto res = http::json_error(http::status::service_unavailable, "redis_unavailable", "服务暂时不可用，请稍后再试");
     res.set(http::field::retry_after, "1");

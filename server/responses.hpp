@@ -18,6 +18,8 @@ http::response json_ok(const nlohmann::json& body, http::status s = http::status
 // 400 naming where in the body the problem is ("field" when path is set).
 http::response invalid_input(std::string_view code, std::string_view path, std::string_view message);
 http::response redis_unavailable();
+// 500: something the server should never meet (and logged it).
+http::response internal_error();
 http::response campaign_not_found();
 http::response html_page(http::status s, std::string body);
 // A small Chinese page for voters: a title, a message, and a link.

@@ -1,5 +1,6 @@
-// Campaigns: create and read them, their tally, and their ballot log
-// (export, digest, receipts). Nothing here writes or deletes a ballot.
+// Campaigns: create, edit, open and close them, read them, their tally and
+// refusals, and their ballot log (export, digest, receipts). Nothing here
+// writes or deletes a ballot.
 #include <nlohmann/json.hpp>
 
 #include "eval/config.hpp"
@@ -12,7 +13,11 @@
 #include "server/campaign_cache.hpp"
 #include "server/log.hpp"
 #include "server/responses.hpp"
+#include "server/scoring_store.hpp"
+#include "vote/campaign_edit.hpp"
 #include "vote/campaign_store.hpp"
+#include "vote/refusals.hpp"
+#include "vote/time.hpp"
 #include "vote/tally.hpp"
 
 namespace pingyi::server {
@@ -32,35 +37,162 @@ nlohmann::json summary_json(const vote::campaign& c, std::int64_t now) {
             {"state", vote::to_string(c.state(now))}};
 }
 
+// A request body as a campaign, its scoring with every default spelled out
+// (as stored); or the 400 naming what is wrong.
+std::variant<vote::campaign, http::response> campaign_of(const nlohmann::json& body) {
+    auto parsed = vote::campaign_from_json(body);
+    if (auto* err = std::get_if<vote::error>(&parsed)) return invalid_input(err->code, err->path, err->message);
+    auto& campaign = std::get<vote::campaign>(parsed);
+    auto scoring = eval::parse_scoring_config(campaign.scoring);
+    if (!scoring) return invalid_input("invalid_campaign", scoring.err().path, scoring.err().message);
+    campaign.scoring = eval::to_json(scoring.value());
+    return std::move(campaign);
+}
+
+nlohmann::json json_body(const http::request_context& ctx) {
+    return nlohmann::json::parse(ctx.req.body(), nullptr, false);
+}
+
+// The listing's index is ordered by opens_at.
+asio::awaitable<void> index_campaign(worker_state& w, const vote::campaign& c, error_code& ec) {
+    std::vector<std::string> command{"ZADD", std::string(campaign_cache::index_key), std::to_string(c.opens_ms), c.id};
+    auto r = co_await w.redis->exec(std::move(command));
+    ec = r.ec;
+}
+
 asio::awaitable<http::reply> create_campaign(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, true, true);
     if (!auth.who) co_return std::move(auth.refusal);
-    auto parsed = vote::parse_campaign(ctx.req.body());
-    if (auto* err = std::get_if<vote::error>(&parsed)) co_return invalid_input(err->code, err->path, err->message);
+    auto body = json_body(ctx);
+    if (body.is_discarded()) co_return invalid_input("invalid_campaign", "", "请求体不是合法的 JSON");
+    auto parsed = campaign_of(body);
+    if (auto* refusal = std::get_if<http::response>(&parsed)) co_return std::move(*refusal);
     auto& campaign = std::get<vote::campaign>(parsed);
-    auto scoring = eval::parse_scoring_config(campaign.scoring);
-    if (!scoring) co_return invalid_input("invalid_campaign", scoring.err().path, scoring.err().message);
-    campaign.scoring = eval::to_json(scoring.value());  // stored with every default spelled out
 
     auto call = vote::create_campaign_call(campaign);
     auto r = co_await w.redis->eval(w.shared.scripts.create_campaign, call.keys, call.args);
     if (r.ec) co_return redis_unavailable();
     if (r.value.is_error()) {
         log::error("create campaign failed", {{"campaign", campaign.id}, {"error", r.value.str()}});
-        co_return http::json_error(http::status::internal_server_error, "internal", "服务器内部错误");
+        co_return internal_error();
     }
     if (r.value.integer() == 0)
         co_return http::json_error(http::status::conflict, "campaign_exists", "评议活动编号已存在：" + campaign.id);
-    std::vector<std::string> index{"ZADD", std::string(campaign_cache::index_key), std::to_string(campaign.opens_ms),
-                                   campaign.id};
-    auto indexed = co_await w.redis->exec(std::move(index));
-    if (indexed.ec) co_return redis_unavailable();
-    error_code logged;
-    nlohmann::json detail = {{"title", campaign.title}};
-    co_await record_admin_action(*w.redis, auth.who->name, "campaign.create", campaign.id, detail, logged);
+    error_code ec;
+    co_await index_campaign(w, campaign, ec);
+    if (ec) co_return redis_unavailable();
+    const nlohmann::json detail = {{"title", campaign.title}};
+    co_await record_admin_action(*w.redis, auth.who->name, "campaign.create", campaign.id, detail, ec);
     w.campaigns->invalidate(campaign.id);
     log::info("campaign created", {{"campaign", campaign.id}, {"by", auth.who->name}});
     co_return json_ok(campaign.public_json(now_ms()), http::status::created);
+}
+
+// A campaign as stored: the JSON exactly as in Redis (what a replace must
+// find unchanged) and its parsed form.
+struct stored_campaign {
+    std::string json;
+    vote::campaign value;
+};
+
+asio::awaitable<std::variant<stored_campaign, http::response>> load_stored(worker_state& w, const std::string& cid) {
+    auto r = co_await w.redis->exec(vote::get_campaign_command(cid));
+    if (!r.ok()) co_return redis_unavailable();
+    if (r.value.is_nil()) co_return campaign_not_found();
+    auto parsed = vote::parse_campaign(r.value.str());
+    if (auto* err = std::get_if<vote::error>(&parsed)) {
+        log::error("stored campaign unreadable", {{"campaign", cid}, {"error", err->message}});
+        co_return internal_error();
+    }
+    co_return stored_campaign{r.value.str(), std::move(std::get<vote::campaign>(parsed))};
+}
+
+// The top-level fields whose value differs, for the audit trail.
+nlohmann::json changed_fields(const vote::campaign& before, const vote::campaign& after) {
+    auto a = before.to_json();
+    auto b = after.to_json();
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& [key, value] : b.items())
+        if (a[key] != value) names.push_back(key);
+    return names;
+}
+
+// Writes `after` in place of `before` (refused if someone changed it since),
+// indexes and audit-logs it: the reply to the edit, open or close.
+asio::awaitable<http::reply> replace_campaign(worker_state& w, const principal& who, const stored_campaign& before,
+                                              const vote::campaign& after, std::string_view action) {
+    auto detail = nlohmann::json{{"changed", changed_fields(before.value, after)},
+                                 {"opens_at", vote::format_rfc3339_shanghai(after.opens_ms)},
+                                 {"closes_at", vote::format_rfc3339_shanghai(after.closes_ms)}};
+    if (detail["changed"].empty()) co_return json_ok(after.public_json(now_ms()));
+    auto call = vote::replace_campaign_call(before.json, after);
+    auto r = co_await w.redis->eval(w.shared.scripts.replace_campaign, call.keys, call.args);
+    if (r.ec) co_return redis_unavailable();
+    if (r.value.is_error()) {
+        log::error("replace campaign failed", {{"campaign", after.id}, {"error", r.value.str()}});
+        co_return internal_error();
+    }
+    if (r.value.integer() < 0) co_return campaign_not_found();
+    if (r.value.integer() == 0)
+        co_return http::json_error(http::status::conflict, "campaign_changed", "评议活动刚被其他人修改过，请刷新后重试");
+    error_code ec;
+    if (after.opens_ms != before.value.opens_ms) {
+        co_await index_campaign(w, after, ec);
+        if (ec) co_return redis_unavailable();
+    }
+    co_await record_admin_action(*w.redis, who.name, action, after.id, detail, ec);
+    w.campaigns->invalidate(after.id);
+    log::info("campaign changed", {{"campaign", after.id}, {"action", action}, {"by", who.name}});
+    co_return json_ok(after.public_json(now_ms()));
+}
+
+asio::awaitable<http::reply> update_campaign(worker_state& w, http::request_context& ctx) {
+    auto auth = co_await authenticate(w, ctx, true, true);
+    if (!auth.who) co_return std::move(auth.refusal);
+    const std::string cid(ctx.param("cid"));
+    auto body = json_body(ctx);
+    if (!body.is_object()) co_return invalid_input("invalid_campaign", "", "请求体不是合法的 JSON 对象");
+    if (!body.contains("id")) body["id"] = cid;
+    if (body["id"] != cid) co_return invalid_input("invalid_campaign", "id", "请求体中的 id 与地址中的活动编号不一致");
+    auto parsed = campaign_of(body);
+    if (auto* refusal = std::get_if<http::response>(&parsed)) co_return std::move(*refusal);
+    const auto& after = std::get<vote::campaign>(parsed);
+
+    auto loaded = co_await load_stored(w, cid);
+    if (auto* refusal = std::get_if<http::response>(&loaded)) co_return std::move(*refusal);
+    const auto& before = std::get<stored_campaign>(loaded);
+    if (auto locked = vote::locked_change(before.value, after, now_ms()))
+        co_return http::json_error(http::status::conflict, locked->code, locked->message);
+    if (after.scoring != before.value.scoring) {
+        error_code ec;
+        auto published = co_await published_field(*w.redis, cid, "results", ec);
+        if (ec) co_return redis_unavailable();
+        if (published)
+            co_return http::json_error(http::status::conflict, "results_published", "结果已经公布，不能再修改计分设置");
+    }
+    co_return co_await replace_campaign(w, *auth.who, before, after, "campaign.update");
+}
+
+asio::awaitable<http::reply> open_campaign(worker_state& w, http::request_context& ctx) {
+    auto auth = co_await authenticate(w, ctx, true, true);
+    if (!auth.who) co_return std::move(auth.refusal);
+    auto loaded = co_await load_stored(w, std::string(ctx.param("cid")));
+    if (auto* refusal = std::get_if<http::response>(&loaded)) co_return std::move(*refusal);
+    const auto& before = std::get<stored_campaign>(loaded);
+    auto after = vote::opened_now(before.value, now_ms());
+    if (!after)
+        co_return http::json_error(http::status::conflict, "campaign_closed", "活动已结束，如需延长请修改截止时间");
+    co_return co_await replace_campaign(w, *auth.who, before, *after, "campaign.open");
+}
+
+asio::awaitable<http::reply> close_campaign(worker_state& w, http::request_context& ctx) {
+    auto auth = co_await authenticate(w, ctx, true, true);
+    if (!auth.who) co_return std::move(auth.refusal);
+    auto loaded = co_await load_stored(w, std::string(ctx.param("cid")));
+    if (auto* refusal = std::get_if<http::response>(&loaded)) co_return std::move(*refusal);
+    const auto& before = std::get<stored_campaign>(loaded);
+    co_return co_await replace_campaign(w, *auth.who, before, vote::closed_now(before.value, now_ms()),
+                                        "campaign.close");
 }
 
 asio::awaitable<http::reply> list_campaigns(worker_state& w, http::request_context&) {
@@ -93,9 +225,19 @@ asio::awaitable<http::reply> get_tally(worker_state& w, http::request_context& c
     auto command = vote::tally_command(c->id);
     auto r = co_await w.redis->exec(std::move(command));
     if (r.ec) co_return redis_unavailable();
-    std::vector<std::string> flat;
-    for (const auto& e : r.value.elements()) flat.push_back(e.str());
-    co_return json_ok(vote::tally_json(vote::parse_tally(flat), *c));
+    co_return json_ok(vote::tally_json(vote::parse_tally(r.value.strings()), *c));
+}
+
+asio::awaitable<http::reply> get_refusals(worker_state& w, http::request_context& ctx) {
+    auto auth = co_await authenticate(w, ctx, false, false);
+    if (!auth.who) co_return std::move(auth.refusal);
+    error_code ec;
+    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
+    if (ec) co_return redis_unavailable();
+    if (!c) co_return campaign_not_found();
+    auto r = co_await w.redis->exec(vote::refusals_command(c->id));
+    if (!r.ok()) co_return redis_unavailable();
+    co_return json_ok(vote::refusals_json(r.value.strings()));
 }
 
 asio::awaitable<http::reply> get_digest(worker_state& w, chain_cache& chains, http::request_context& ctx) {
@@ -172,10 +314,18 @@ void add_campaign_routes(http::router& r, worker_state& w) {
     r.add(http::verb::post, "/api/v1/campaigns",
           [&w](http::request_context& ctx) { return create_campaign(w, ctx); }, {.body_limit = 1024 * 1024});
     r.add(http::verb::get, "/api/v1/campaigns", [&w](http::request_context& ctx) { return list_campaigns(w, ctx); });
+    r.add(http::verb::put, "/api/v1/campaigns/{cid}",
+          [&w](http::request_context& ctx) { return update_campaign(w, ctx); }, {.body_limit = 1024 * 1024});
+    r.add(http::verb::post, "/api/v1/campaigns/{cid}/open",
+          [&w](http::request_context& ctx) { return open_campaign(w, ctx); });
+    r.add(http::verb::post, "/api/v1/campaigns/{cid}/close",
+          [&w](http::request_context& ctx) { return close_campaign(w, ctx); });
     r.add(http::verb::get, "/api/v1/campaigns/{cid}",
           [&w](http::request_context& ctx) { return get_campaign(w, ctx); });
     r.add(http::verb::get, "/api/v1/campaigns/{cid}/tally",
           [&w](http::request_context& ctx) { return get_tally(w, ctx); });
+    r.add(http::verb::get, "/api/v1/campaigns/{cid}/refusals",
+          [&w](http::request_context& ctx) { return get_refusals(w, ctx); });
     r.add(http::verb::get, "/api/v1/campaigns/{cid}/audit-log",
           [&w](http::request_context& ctx) { return export_log(w, ctx); });
     r.add(http::verb::get, "/api/v1/campaigns/{cid}/audit-log/digest",

@@ -1,7 +1,7 @@
 // Live updates for the dashboard and the big screen: Server-Sent Events on
 // GET /api/v1/campaigns/<cid>/events. Once a second the tally and the
 // results are read again and sent when they changed (`event: tally`,
-// `event: results`), with a comment line as heartbeat when nothing changed
+// `event: results`; staff also get `event: refusals`), with a comment line as heartbeat when nothing changed
 // for a while, so proxies keep the connection open.
 #include <nlohmann/json.hpp>
 
@@ -15,6 +15,7 @@
 #include "server/campaign_cache.hpp"
 #include "server/responses.hpp"
 #include "server/scoring_store.hpp"
+#include "vote/refusals.hpp"
 #include "vote/tally.hpp"
 
 namespace pingyi::server {
@@ -48,9 +49,14 @@ asio::awaitable<std::optional<std::string>> tally_text(worker_state& w, const vo
     auto command = vote::tally_command(c.id);
     auto r = co_await w.redis->exec(std::move(command));
     if (!r.ok()) co_return std::nullopt;
-    std::vector<std::string> flat;
-    for (const auto& e : r.value.elements()) flat.push_back(e.str());
-    co_return vote::tally_json(vote::parse_tally(flat), c).dump();
+    co_return vote::tally_json(vote::parse_tally(r.value.strings()), c).dump();
+}
+
+// As GET .../refusals answers; nullopt when Redis did not.
+asio::awaitable<std::optional<std::string>> refusals_text(worker_state& w, const vote::campaign& c) {
+    auto r = co_await w.redis->exec(vote::refusals_command(c.id));
+    if (!r.ok()) co_return std::nullopt;
+    co_return vote::refusals_json(r.value.strings()).dump();
 }
 
 // As GET .../results answers this caller: the published results, or for
@@ -69,11 +75,19 @@ asio::awaitable<std::optional<std::string>> results_text(worker_state& w, const 
     co_return eval::results_json(units.value(), false);
 }
 
+// Adds a frame to `frames` when `text` differs from what was sent last.
+void add_if_changed(std::string& frames, std::string_view event, std::optional<std::string> text, std::string& last) {
+    if (!text || *text == last) return;
+    frames += frame(event, *text);
+    last = std::move(*text);
+}
+
 asio::awaitable<void> stream_events(worker_state& w, http::streamer& s, std::string cid, bool staff) {
     error_code ec;
     co_await s.write("retry: 2000\n\n", ec);
     if (ec) co_return;
     std::string last_tally;
+    std::string last_refusals;
     std::string last_results;
     auto started = steady_clock::now();
     auto last_write = started;
@@ -84,16 +98,14 @@ asio::awaitable<void> stream_events(worker_state& w, http::streamer& s, std::str
         if (!ec) {
             if (staff || c->visibility == vote::tally_visibility::everyone) {
                 auto tally = co_await tally_text(w, *c);
-                if (tally && *tally != last_tally) {
-                    frames += frame("tally", *tally);
-                    last_tally = std::move(*tally);
-                }
+                add_if_changed(frames, "tally", std::move(tally), last_tally);
+            }
+            if (staff) {
+                auto refusals = co_await refusals_text(w, *c);
+                add_if_changed(frames, "refusals", std::move(refusals), last_refusals);
             }
             auto results = co_await results_text(w, *c, staff);
-            if (results && *results != last_results) {
-                frames += frame("results", *results);
-                last_results = std::move(*results);
-            }
+            add_if_changed(frames, "results", std::move(results), last_results);
         }
         ec = {};
         auto now = steady_clock::now();

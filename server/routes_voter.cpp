@@ -167,7 +167,7 @@ struct ballot_route {
             answer = vote::parse_ballot_answer(parts[0].str(), parts[1].str(), parts[2].integer() == 1);
         if (!answer) {
             log::error("ballot script failed", {{"campaign", campaign->id}, {"reply", r.value.str()}});
-            co_return http::json_error(http::status::internal_server_error, "internal", "服务器内部错误");
+            co_return internal_error();
         }
         // In shadow mode a flood is limited on every ballot: build the log
         // line only when it will be written.

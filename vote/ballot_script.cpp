@@ -9,7 +9,8 @@ namespace pingyi::vote {
 namespace {
 
 // KEYS: 1 rules, 2 idempotency, 3 voter record, 4 tally, 5 log,
-//       6-8 GCRA state of the voter, address and campaign limits.
+//       6-8 GCRA state of the voter, address and campaign limits,
+//       9 the refusal counts (what the dashboard shows; not part of the tally).
 // ARGV: 1 now_ms, 2 "1" if an idempotency key was given, 3 voter,
 //       4 client address, 5 user-agent hash, 6 receipt nonce,
 //       7-21 three limits as (name, mode, burst, count, period_ms),
@@ -37,6 +38,8 @@ for i = 0, 2 do
     local limited, _, retry_after = gcra(KEYS[6 + i], now, ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], 1)
     if limited == 1 then
       if mode == 'enforce' then
+        for _, name in ipairs(shadow) do redis.call('HINCRBY', KEYS[9], 'shadow_limited:' .. name, 1) end
+        redis.call('HINCRBY', KEYS[9], 'rate_limited:' .. ARGV[a], 1)
         -- Not stored: a retry after the wait must be able to pass.
         return {cjson.encode({result = 'rate_limited', limit = ARGV[a], retry_after_ms = retry_after}),
                 table.concat(shadow, ','), 0}
@@ -47,7 +50,11 @@ for i = 0, 2 do
 end
 local shadow_text = table.concat(shadow, ',')
 
+-- Every answer but a replay or a rate limit's leaves through here, after
+-- its writes (if any) succeeded.
 local function answer(a)
+  for _, name in ipairs(shadow) do redis.call('HINCRBY', KEYS[9], 'shadow_limited:' .. name, 1) end
+  if a.result ~= 'accepted' then redis.call('HINCRBY', KEYS[9], a.result, 1) end
   local text = cjson.encode(a)
   if idempotent then redis.call('SET', KEYS[2], text, 'PX', 86400000) end
   return {text, shadow_text, 0}
@@ -158,7 +165,8 @@ script_call ballot_call(const ballot_request& q, const ballot& b, const ratelimi
                  keys::log(q.campaign_id),
                  keys::limit_voter(q.campaign_id, q.voter),
                  keys::limit_address(q.campaign_id, q.client_address),
-                 keys::limit_campaign(q.campaign_id)};
+                 keys::limit_campaign(q.campaign_id),
+                 keys::refusals(q.campaign_id)};
     call.args = {std::to_string(q.now_ms), q.idempotency_key.empty() ? "0" : "1", q.voter, q.client_address,
                  q.user_agent_hash, q.nonce};
     for (const ratelimit::limit* l : {&limits.ballot_voter, &limits.ballot_address, &limits.campaign}) {

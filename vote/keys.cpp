@@ -26,5 +26,6 @@ std::string limit_address(std::string_view cid, std::string_view address) {
     return tagged(cid, "rl:a:" + std::string(address));
 }
 std::string limit_campaign(std::string_view cid) { return tagged(cid, "rl:c"); }
+std::string refusals(std::string_view cid) { return tagged(cid, "refused"); }
 
 }  // namespace pingyi::vote::keys

@@ -16,5 +16,6 @@ std::string idempotency(std::string_view cid, std::string_view voter, std::strin
 std::string limit_voter(std::string_view cid, std::string_view voter);     // GCRA state
 std::string limit_address(std::string_view cid, std::string_view address);  // GCRA state
 std::string limit_campaign(std::string_view cid);                          // GCRA state
+std::string refusals(std::string_view cid);  // HASH: refused ballots by reason (and limit name)
 
 }  // namespace pingyi::vote::keys

@@ -11,6 +11,7 @@
 #include "vote/ballot_script.hpp"
 #include "vote/campaign_store.hpp"
 #include "vote/keys.hpp"
+#include "vote/refusals.hpp"
 #include "vote/time.hpp"
 
 using namespace pingyi;
@@ -18,6 +19,13 @@ using namespace pingyi::vote;
 using nlohmann::json;
 
 namespace {
+
+json read_refusals(test::sync_redis& r, const std::string& cid) {
+    auto reply = r.command(refusals_command(cid));
+    std::vector<std::string> flat;
+    for (std::size_t i = 0; i < reply->elements; ++i) flat.emplace_back(reply->element[i]->str, reply->element[i]->len);
+    return refusals_json(flat);
+}
 
 const std::int64_t opens = *parse_rfc3339("2019-12-20T09:00:00+08:00");
 const std::int64_t closes = *parse_rfc3339("2019-12-27T18:00:00+08:00");
@@ -291,6 +299,12 @@ TEST_CASE("vote script: every refusal, and nothing of a refused ballot counts") 
     CHECK(t.ballots == 2);
     CHECK(t.voters == 1);
     CHECK(read_log(r, "c4").size() == 2);
+    // Counted for the dashboard: 2 not open, 1 already voted, 2 over the day.
+    const json refused = read_refusals(r, "c4");
+    CHECK(refused["not_open"] == 2);
+    CHECK(refused["already_voted"] == 1);
+    CHECK(refused["daily_limit"] == 2);
+    CHECK(refused["rate_limited"]["ballot_voter"] == 0);
 
     voting unknown{r, make_campaign("nosuch", json::object())};
     CHECK(unknown.cast("v1", {"u1"}, during).result == ballot_result::unknown_campaign);
@@ -387,6 +401,7 @@ TEST_CASE("vote script: rate limits enforce, shadow or stay off") {
         CHECK(v.cast("v", {"u1"}, during + a.retry_after_ms, "k").result == ballot_result::accepted);
         CHECK(v.cast("other", {"u1"}, during + a.retry_after_ms).result == ballot_result::accepted);
         CHECK(read_tally(r, "c7").ballots == 4);
+        CHECK(read_refusals(r, "c7")["rate_limited"]["ballot_voter"] == 1);
     }
     SUBCASE("shadow") {
         v.limits.ballot_voter.shadow = true;
@@ -400,6 +415,9 @@ TEST_CASE("vote script: rate limits enforce, shadow or stay off") {
         v.limits.ballot_voter.shadow = false;
         CHECK(v.cast("v", {"u1"}, during).shadow_limited == std::vector<std::string>{"ballot_voter"});
         CHECK(read_tally(r, "c7").ballots == 6);
+        const json refused = read_refusals(r, "c7");
+        CHECK(refused["shadow_limited"]["ballot_voter"] == 4);
+        CHECK(refused["rate_limited"]["ballot_voter"] == 0);
     }
     SUBCASE("off") {
         v.limits.global = ratelimit::mode::off;

@@ -97,6 +97,11 @@ std::string raw_connection::read_all(int timeout_ms) {
     }
 }
 
+void raw_connection::read_until(const std::string& needle, std::string& seen, int timeout_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (seen.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) seen += read_all(200);
+}
+
 bool raw_connection::closed_within(int timeout_ms) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {

@@ -28,6 +28,8 @@ public:
     bool send(const std::string& bytes);
     // Reads until the peer closes or timeout_ms passes; returns what came.
     std::string read_all(int timeout_ms);
+    // Reads into `seen` until it holds `needle`, or timeout_ms passes.
+    void read_until(const std::string& needle, std::string& seen, int timeout_ms = 10000);
     // True when the peer has closed the connection within timeout_ms.
     bool closed_within(int timeout_ms);
 
