@@ -210,20 +210,6 @@ test('the campaign list links to each campaign', async () => {
   await page.close();
 });
 
-// Axe in normal and large-text mode, with a screenshot of each; leaves the mode off.
-async function check_both_modes(page, name) {
-  assert.deepEqual(await accessibility_violations(page), []);
-  await shot(page, name);
-  await page.click('#text-size');
-  assert.equal(await page.getAttribute('#text-size', 'aria-pressed'), 'true');
-  assert.ok(await page.$eval('body', (b) => parseFloat(getComputedStyle(b).fontSize)) >= 18);
-  assert.deepEqual(await accessibility_violations(page), []);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  assert.equal(wide, false, 'no sideways scrolling at 360 px');
-  await shot(page, `${name}-large-text`);
-  await page.click('#text-size');
-}
-
 const score_url = (cid, as, token = link_token(as)) => `${stub.base}/h5/score/${cid}?as=${encodeURIComponent(as)}&t=${encodeURIComponent(token)}`;
 
 async function open_score(as, token) {
@@ -243,7 +229,6 @@ describe('scoring page', () => {
     assert.match(await page.textContent('#holder'), /评委：j1/);
     assert.equal(await page.locator('.score-unit').count(), 4);
     assert.match(await page.textContent('.score-unit:has(#score-u3)'), /缺席评议/);
-    await check_both_modes(page, 'pages-score-judge');
     const small_targets = await page.$$eval('button, input, textarea', (els) => els
       .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map((e) => e.outerHTML.slice(0, 80)));
     assert.deepEqual(small_targets, []);
@@ -313,7 +298,6 @@ describe('scoring page', () => {
     assert.match(await page.textContent('#holder'), /评分单位：市司法局/);
     assert.equal(await page.locator('#score-u2').count(), 0);
     assert.equal(await page.locator('textarea').count(), 0, 'units give no comments');
-    await check_both_modes(page, 'pages-score-unit');
     await page.fill('#score-u1', '88');
     stub.campaigns.get('meet').published = true;
     await page.click('#submit');
@@ -357,7 +341,6 @@ describe('results page', () => {
     assert.match(cards[3], /^市税务局缺席评议.*评议团评分70\.00.*总分—等次缺席评议$/);
     assert.match(await page.textContent('#formula'), /评议团评分 × 40% \+ 网络评议得分 × 40% \+ 单位互评评分 × 20%/);
     assert.equal(await page.getAttribute('#csv', 'href'), '/api/v1/campaigns/meet/results.csv');
-    await check_both_modes(page, 'pages-results');
     await page.close();
   });
 
@@ -402,6 +385,21 @@ describe('staff pages', () => {
     stub.accepted.push({ cid: 'open1', units: ['u2'], receipt: 'live1', seq: 99 });
     stub.push_tally('open1');
     await page.waitForFunction((n) => Number(document.getElementById('ballots').textContent) === n + 1, before_count);
+
+    // Refused ballots: loaded with the page, then followed live.
+    const figure = (label) => page.locator(`#refusals .figure:has(dt:text-is("${label}")) dd`);
+    await page.waitForSelector('#refusals .figure');
+    assert.equal(await figure('每个投票人').textContent(), '3');
+    assert.equal(await figure('每个地址').textContent(), '0');
+    assert.equal(await figure('今天已给所选单位投过票').textContent(), '2');
+    assert.match(await page.textContent('#refusals-status'), /共拒绝 6 张选票：3 张超过频率限制，3 张因其他原因/);
+    assert.equal(await page.locator('#refusals').getByText('只记录未拒绝').count(), 0, 'no shadow limits, no shadow figures');
+    stub.refusals = { rate_limited: { ballot_voter: 4, campaign: 1 }, shadow_limited: { ballot_address: 7 }, already_voted: 2, daily_limit: 1, not_open: 1 };
+    stub.push_refusals();
+    await page.waitForFunction(() => /共拒绝 9 张选票/.test(document.getElementById('refusals-status').textContent));
+    assert.equal(await figure('每个投票人').first().textContent(), '4');
+    assert.equal(await figure('整个活动').first().textContent(), '1');
+    assert.match(await page.textContent('#refusals'), /只记录未拒绝[\s\S]*每个地址\s*7/);
     assert.deepEqual(await accessibility_violations(page), []);
     await shot(page, 'pages-dashboard', { charts: true });
 
@@ -482,17 +480,82 @@ describe('staff pages', () => {
       assert.equal(await page.locator('.signal__review').count(), 0);
       assert.deepEqual(await accessibility_violations(page), []);
       await shot(page, 'pages-dashboard-viewer', { charts: true });
+      await page.goto(`${stub.base}/admin`);
+      await page.waitForSelector('#campaigns tr');
+      await page.waitForFunction(() => /只读/.test(document.getElementById('who').textContent));
+      assert.equal(await page.locator('#campaigns button').count(), 0, 'no edit, open or close for viewers');
+      assert.ok(await page.isHidden('#campaign-form'));
+      assert.deepEqual(await accessibility_violations(page), []);
     } finally {
       await viewer.close();
     }
   });
 
-  test('the campaign list and create form', async () => {
+  test('admins edit, open and close a campaign from the list', async () => {
     const page = await staff.context.newPage();
     await page.goto(`${stub.base}/admin`);
-    await page.waitForSelector('#campaigns tr');
+    const row = page.locator('#campaigns tr:has(td:text-is("draft"))');
+    await row.locator('button[data-action=edit]').waitFor();
+    assert.equal(await row.locator('button').count(), 3, '编辑, 开始投票, 结束投票');
     assert.deepEqual(await accessibility_violations(page), []);
     await shot(page, 'pages-admin');
+    const draft = structuredClone(stub.campaigns.get('draft'));
+
+    // Edit: the form is filled from the campaign; what it does not show goes back unchanged.
+    await row.locator('button[data-action=edit]').click();
+    await page.waitForFunction(() => document.getElementById('c-title').value !== '');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'form-title');
+    assert.match(await page.textContent('#form-title'), /编辑评议：测试评议 draft/);
+    assert.ok(await page.$eval('#c-id', (e) => e.readOnly));
+    assert.equal(await page.inputValue('#c-method'), 'rank');
+    assert.match(await page.inputValue('#c-units'), /^编号,名称,履职清单,措施,成效\nu1,市公安局,维护社会治安,开展普法进社区,案件下降 10%\n/);
+    await page.fill('#c-title', '改过名的评议');
+    await page.click('#form-submit');
+    await page.waitForFunction(() => /已保存对评议“改过名的评议”的修改/.test(document.getElementById('form-message').textContent));
+    const put = stub.campaign_writes.at(-1);
+    assert.equal(put.method, 'PUT');
+    const { state, ...definition } = draft;
+    assert.deepEqual(put.body, { ...definition, title: '改过名的评议' });
+    await page.waitForSelector('#campaigns tr:has-text("改过名的评议")');
+    assert.match(await page.textContent('#form-title'), /^新建评议$/);
+
+    // Open: asks first; dismissed, nothing is sent.
+    const writes = stub.campaign_writes.length;
+    page.once('dialog', (dialog) => dialog.dismiss());
+    await row.locator('button[data-action=open]').click();
+    page.once('dialog', (dialog) => {
+      assert.match(dialog.message(), /现在开始“改过名的评议”的投票吗/);
+      dialog.accept();
+    });
+    await row.locator('button[data-action=open]').click();
+    await page.waitForFunction(() => /“改过名的评议”已开始投票/.test(document.getElementById('list-status').textContent));
+    assert.deepEqual(stub.campaign_writes.slice(writes), [{ method: 'POST', cid: 'draft', action: 'open' }]);
+    assert.match(await row.textContent(), /投票中/);
+    assert.equal(await row.locator('button[data-action=open]').count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'edit');
+
+    // Open now: what is locked is shown so, and the server's refusal is shown in its words.
+    await row.locator('button[data-action=edit]').click();
+    await page.waitForSelector('#form-note:not([hidden])');
+    assert.match(await page.textContent('#form-note'), /开始时间、投票规则和评议单位编号不能再修改/);
+    for (const id of ['#c-opens', '#c-per-day', '#c-per-unit', '#c-max']) assert.ok(await page.isDisabled(id), id);
+    assert.ok(await page.isEnabled('#c-closes'));
+    assert.deepEqual(await accessibility_violations(page), []);
+    await shot(page, 'pages-admin-edit-open');
+    await page.fill('#c-units', '编号,名称\nu1,市公安局\nu9,新单位\n');
+    await page.click('#form-submit');
+    await page.waitForFunction(() => /保存失败：投票已开始，不能增删评议单位或修改单位编号/.test(document.getElementById('form-message').textContent));
+    await page.click('#form-cancel');
+    assert.match(await page.textContent('#form-title'), /^新建评议$/);
+    assert.ok(await page.isEnabled('#c-opens'));
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.id), 'draft');
+
+    // Close.
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.locator('button[data-action=close]').click();
+    await page.waitForFunction(() => /“改过名的评议”已结束投票/.test(document.getElementById('list-status').textContent));
+    assert.match(await row.textContent(), /已结束/);
+    assert.equal(await row.locator('button').count(), 1, 'a closed campaign can still be edited');
     await page.close();
   });
 

@@ -3,6 +3,7 @@
 # mock and pingyi-server (dev mode) on free ports, runs tests/e2e/*.test.mjs
 # with node's test runner, and stops everything it started, whatever happens.
 # Expects the release build (build/bin/, or PINGYI_BIN_DIR) and the web build (web/dist/).
+# Arguments, if any, name the test files to run instead of all of them.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -64,6 +65,11 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
 pids+=($!)
 wait_port "$redis_port" "$!" redis-server
 
+# A read-only staff account besides the admin the server creates.
+viewer_password="E2e-viewer-password-0123"
+printf '%s\n' "$viewer_password" | "$BIN/pingyi" user add e2eviewer --role viewer --redis-url "redis://127.0.0.1:$redis_port/0" \
+  >/dev/null || fail "pingyi user add could not create the viewer account"
+
 mock_port="$(free_port)"
 "$BIN/pingyi" wechat mock-api --listen "127.0.0.1:$mock_port" --appid wxe2e0000000000000 --secret e2e-app-secret >"$OUT/mock-api.log" 2>&1 &
 pids+=($!)
@@ -96,7 +102,10 @@ for _ in $(seq 100); do
 done
 [ "$ready" = 1 ] || fail "pingyi-server not ready (/readyz) within 10 s"
 
+tests=("$@")
+[ "${#tests[@]}" -gt 0 ] || tests=(tests/e2e/*.test.mjs)
 PINGYI_E2E_BASE="http://127.0.0.1:$server_port" \
 PINGYI_E2E_ADMIN_TOKEN="$admin_token" \
 PINGYI_E2E_ADMIN_PASSWORD="$admin_password" \
-  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.test.mjs
+PINGYI_E2E_VIEWER_PASSWORD="$viewer_password" \
+  node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}"

@@ -4,6 +4,8 @@
 export const base = process.env.PINGYI_E2E_BASE || '';
 export const admin_token = process.env.PINGYI_E2E_ADMIN_TOKEN || '';
 export const admin_password = process.env.PINGYI_E2E_ADMIN_PASSWORD || '';
+// A viewer (read-only staff) account named e2eviewer, which run.sh creates.
+export const viewer_password = process.env.PINGYI_E2E_VIEWER_PASSWORD || '';
 export const missing = base ? false : 'PINGYI_E2E_BASE is unset: run tests/e2e/run.sh, which starts the server';
 
 export async function admin_api(method, path, body) {
@@ -20,6 +22,18 @@ export async function admin_api(method, path, body) {
     data = text;
   }
   return { status: res.status, data };
+}
+
+// GET /api/v1/campaigns/<cid> until check(campaign) holds: each server
+// worker caches a campaign for up to a second after another one changed it.
+export async function campaign_when(cid, check) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const res = await admin_api('GET', `/api/v1/campaigns/${cid}`);
+    if (res.status === 200 && check(res.data)) return res.data;
+    if (Date.now() > deadline) throw new Error(`campaign ${cid} never became as expected: ${JSON.stringify(res.data)}`);
+    await new Promise((done) => { setTimeout(done, 100); });
+  }
 }
 
 const rfc3339 = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

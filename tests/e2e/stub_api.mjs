@@ -42,12 +42,18 @@ export async function start_stub() {
     ['later', campaign('later', 'upcoming')],
     ['done', campaign('done', 'closed')],
     ['happy', campaign('happy', 'open', { scoring: { public_method: 'satisfaction' } })],
+    // Edited, opened and closed from /admin; with fields the form does not show.
+    ['draft', campaign('draft', 'upcoming', {
+      tally_visibility: 'public', wechat: { keywords: ['评议'], welcome: '欢迎参加评议' },
+      scoring: { public_method: 'rank', rank_step: 3, weights: { panel: 50, public: 30, peer: 20 } },
+    })],
     // The evaluation meeting: voting over, judges and units scoring.
     ['meet', campaign('meet', 'closed', {
       units: [{ id: 'u1', name: '市公安局' }, { id: 'u2', name: '市司法局' }, { id: 'u3', name: '市税务局' }, { id: 'u4', name: '市环保局' }],
       scoring: { public_method: 'max', weights: { panel: 40, public: 40, peer: 20 } },
     })],
   ]);
+  campaigns.get('draft').units[0].electorate = 5000;
   const stub = {
     // What the next ballot POSTs get instead of the normal answer: 'drop' (close
     // the connection), or {status, body, headers}.
@@ -63,6 +69,10 @@ export async function start_stub() {
     statuses: new Map([['u3', { status: 'absent', reason: '未到会' }]]),
     score_requests: [],
     reviews: [],
+    // Campaign writes from /admin: {method, cid, body}.
+    campaign_writes: [],
+    // The dashboard's refused ballots, GET …/refusals and SSE `refusals`.
+    refusals: { rate_limited: { ballot_voter: 3 }, shadow_limited: {}, already_voted: 2, daily_limit: 0, not_open: 1 },
     signals: [{
       id: 'address_share:u2:10.0.0.7', kind: 'address_share', unit: 'u2', subject: '10.0.0.7',
       summary: '市司法局 62% 的票来自同一网络地址 10.0.0.7',
@@ -91,6 +101,9 @@ export async function start_stub() {
     ballots: stub.accepted.filter((b) => b.cid === cid).length,
     voters: stub.accepted.some((b) => b.cid === cid) ? 1 : 0,
   });
+  stub.push_refusals = () => {
+    for (const client of stub.sse) client.write(`event: refusals\ndata: ${JSON.stringify(stub.refusals)}\n\n`);
+  };
   stub.push_tally = (cid) => {
     for (const client of stub.sse) client.write(`event: tally\ndata: ${JSON.stringify(tally(cid))}\n\n`);
   };
@@ -225,6 +238,36 @@ export async function start_stub() {
     ];
   }
 
+  // As the server: once open, only titles, names, disclosures, closes_at,
+  // scoring and the like may change (here: opens_at, rules and unit ids are checked).
+  function edit_campaign(req, res, c, body) {
+    if (!staff_write(req, res)) return undefined;
+    stub.campaign_writes.push({ method: 'PUT', cid: c.id, body });
+    if (!body || !body.title || !Array.isArray(body.units) || (body.id && body.id !== c.id)) return error(res, 400, 'invalid_campaign', '评议活动内容不完整');
+    if (c.state !== 'upcoming') {
+      const ids = (units) => units.map((u) => u.id).join(',');
+      if (body.opens_at !== c.opens_at) return error(res, 409, 'campaign_locked', '投票已开始，不能修改开始时间');
+      if (JSON.stringify(body.rules) !== JSON.stringify(c.rules)) return error(res, 409, 'campaign_locked', '投票已开始，不能修改投票规则');
+      if (ids(body.units) !== ids(c.units)) return error(res, 409, 'campaign_locked', '投票已开始，不能增删评议单位或修改单位编号');
+    }
+    Object.assign(c, body, { id: c.id, state: c.state });
+    return json(res, 200, c);
+  }
+
+  function open_or_close(req, res, c, action) {
+    if (!staff_write(req, res)) return undefined;
+    stub.campaign_writes.push({ method: 'POST', cid: c.id, action });
+    const now = new Date().toISOString();
+    if (action === 'open') {
+      if (c.state === 'closed') return error(res, 409, 'campaign_closed', '活动已结束，如需延长请修改截止时间');
+      if (c.state === 'upcoming') Object.assign(c, { state: 'open', opens_at: now });
+    } else if (c.state !== 'closed') {
+      if (c.state === 'upcoming') c.opens_at = now;
+      Object.assign(c, { state: 'closed', closes_at: now });
+    }
+    return json(res, 200, c);
+  }
+
   async function api(req, res, path, body, url) {
     if (path === '/api/v1/admin/me') {
       const role = staff_role(req);
@@ -237,7 +280,10 @@ export async function start_stub() {
     const c = m && campaigns.get(m[1]);
     if (!c) return error(res, 404, 'not_found', '没有这项评议');
     const [cid, rest] = [m[1], m[2] || ''];
+    if (!rest && req.method === 'PUT') return edit_campaign(req, res, c, body);
     if (!rest) return json(res, 200, c);
+    if ((rest === 'open' || rest === 'close') && req.method === 'POST') return open_or_close(req, res, c, rest);
+    if (rest === 'refusals') return staff_role(req) ? json(res, 200, stub.refusals) : error(res, 401, 'unauthorized', '请先登录');
     if (rest === 'me') return json(res, 200, me(cid));
     if (rest === 'ballots' && req.method === 'POST') return ballot(req, res, cid, body);
     if (rest === 'tally') return json(res, 200, tally(cid));

@@ -1,33 +1,5 @@
-// Pieces every voter page shares: the large-text toggle and the privacy notice.
+// What every voter page shows: the privacy notice.
 import { escape_html } from '../shared/http.js';
-
-const large_text_key = 'pingyi.large_text';
-
-function stored_large_text() {
-  try {
-    return localStorage.getItem(large_text_key) === '1';
-  } catch {
-    return false; // storage disabled (private mode): the toggle still works for this page
-  }
-}
-
-export function init_large_text() {
-  const button = document.getElementById('text-size');
-  const apply = (on) => {
-    document.documentElement.classList.toggle('large-text', on);
-    button.setAttribute('aria-pressed', on ? 'true' : 'false');
-  };
-  apply(stored_large_text());
-  button.addEventListener('click', () => {
-    const on = !document.documentElement.classList.contains('large-text');
-    apply(on);
-    try {
-      localStorage.setItem(large_text_key, on ? '1' : '0');
-    } catch {
-      // not remembered, but applied
-    }
-  });
-}
 
 // What the vote collects and why (个人信息保护法 requires telling voters).
 export function render_privacy(organizer) {

@@ -1,6 +1,7 @@
 // /h5/: the campaigns a voter can open.
 import { escape_html, format_time, request, state_names } from '../shared/http.js';
-import { init_large_text, render_privacy } from './common.js';
+import { init_large_text } from '../shared/large_text.js';
+import { render_privacy } from './common.js';
 
 async function load() {
   const status = document.getElementById('status');

@@ -1,6 +1,7 @@
 // /h5/receipt/<receipt>?c=<cid>: tells a voter whether their ballot is in the log.
 import { escape_html, format_time, request } from '../shared/http.js';
-import { init_large_text, render_privacy } from './common.js';
+import { init_large_text } from '../shared/large_text.js';
+import { render_privacy } from './common.js';
 
 const receipt = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop());
 const cid = new URLSearchParams(location.search).get('c') || '';

@@ -2,7 +2,8 @@
 // public and peer components, total, grade and rank (Art. 11); absent units
 // are listed as 缺席评议 (Art. 14), cheating ones graded 较差 unranked (Art. 15).
 import { escape_html, request } from '../shared/http.js';
-import { init_large_text, render_privacy } from './common.js';
+import { init_large_text } from '../shared/large_text.js';
+import { render_privacy } from './common.js';
 
 const cid = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop());
 const api = `/api/v1/campaigns/${encodeURIComponent(cid)}`;

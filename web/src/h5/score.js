@@ -3,7 +3,7 @@
 // Lists the units with a 0–100 score (and, for judges, a comment), keeps a
 // draft on the phone until it is submitted, and explains every refusal.
 import { escape_html, format_time, request } from '../shared/http.js';
-import { init_large_text } from './common.js';
+import { init_large_text } from '../shared/large_text.js';
 
 const cid = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop());
 const query = new URLSearchParams(location.search);

@@ -1,7 +1,8 @@
 // The vote page, /h5/c/<cid>: shows a campaign and its units, takes one ballot
 // at a time, and explains every answer the server can give.
 import { escape_html, format_time, request } from '../shared/http.js';
-import { init_large_text, render_privacy } from './common.js';
+import { init_large_text } from '../shared/large_text.js';
+import { render_privacy } from './common.js';
 
 const bands = ['满意', '基本满意', '不满意'];
 const cid = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop());
@@ -185,7 +186,8 @@ async function refresh() {
 function start_cooldown(seconds) {
   page.cooldown_until = Date.now() + seconds * 1000;
   clear_messages();
-  $('problem').innerHTML = `<p class="problem__text">操作太频繁，请稍候再试。<span id="countdown"></span></p>`;
+  // The seconds ticking are not read out (the alert would repeat each one); the end is.
+  $('problem').innerHTML = `<p class="problem__text">操作太频繁，请稍候再试。<span id="countdown" aria-live="off"></span></p>`;
   $('problem').focus();
   const tick = () => {
     const left = Math.ceil((page.cooldown_until - Date.now()) / 1000);
@@ -194,7 +196,10 @@ function start_cooldown(seconds) {
       if (countdown) countdown.textContent = `${left} 秒后可以重新提交。`;
       setTimeout(tick, 1000);
     } else {
-      if (countdown) countdown.textContent = '现在可以重新提交了。';
+      if (countdown) {
+        countdown.removeAttribute('aria-live');
+        countdown.textContent = '现在可以重新提交了。';
+      }
       update_picked();
     }
   };

@@ -4,17 +4,22 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { large_text_on } from '../shared/large_text.js';
 
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 // series: [{name, data: number[]}] over categories; several series are stacked.
 // max fixes the value axis (scores out of 100) instead of fitting the data.
-export function bar_chart(element, { horizontal = false, font = 14, max } = {}) {
+// In large-text mode the labels grow with the page's text, and are redrawn when it switches.
+export function bar_chart(element, { horizontal = false, font: normal_font = 14, max } = {}) {
   const chart = echarts.init(element);
   window.addEventListener('resize', () => chart.resize());
-  return (categories, series) => {
+  let drawn = null;
+  const draw = (categories, series) => {
+    drawn = [categories, series];
+    const font = Math.round(normal_font * (large_text_on() ? 4 / 3 : 1));
     const category_axis = { type: 'category', data: categories, axisLabel: { fontSize: font, interval: 0 } };
-    const value_axis = { type: 'value', max, minInterval: 1, axisLabel: { fontSize: font } };
+    const value_axis = { type: 'value', max, minInterval: 1, axisLabel: { fontSize: font, hideOverlap: true } };
     if (horizontal) category_axis.inverse = true;
     chart.setOption({
       animationDurationUpdate: 500,
@@ -29,4 +34,8 @@ export function bar_chart(element, { horizontal = false, font = 14, max } = {}) 
       })),
     }, { replaceMerge: ['series'] });
   };
+  document.addEventListener('largetextchange', () => {
+    if (drawn) draw(...drawn);
+  });
+  return draw;
 }

@@ -1,5 +1,5 @@
-// What the staff pages share: session handling, the campaign id in the URL,
-// and live updates over server-sent events.
+// What the staff pages share: session handling and the role, the campaign id
+// in the URL, and live updates over server-sent events.
 import { request } from '../shared/http.js';
 
 export function to_login() {
@@ -11,6 +11,16 @@ export async function staff_request(method, path, options) {
   const res = await request(method, path, options);
   if (res.status === 401) to_login();
   return res;
+}
+
+// Whether the signed-in staff member is an admin: write controls (class
+// admin-only) are shown to admins only; viewers (and unknown roles) read.
+export async function load_role() {
+  const res = await staff_request('GET', '/api/v1/admin/me');
+  const admin = Boolean(res.ok && res.data && res.data.role === 'admin');
+  if (res.ok && res.data) document.getElementById('who').textContent = `${res.data.user}（${admin ? '管理员' : '只读'}）`;
+  for (const el of document.querySelectorAll('.admin-only')) el.hidden = !admin;
+  return admin;
 }
 
 // The campaign id: ?c=<cid>, else the last path segment (/screen/<cid>).

@@ -40,3 +40,17 @@ export function units_from_csv(text) {
     id: id.trim(), name: name.trim(), disclosure: { duties: duties.trim(), measures: measures.trim(), results: results.trim() },
   }));
 }
+
+// The inverse, for editing in a textarea: units as CSV with the header row,
+// quoted as Excel quotes, lines ending in \n (a textarea keeps no \r).
+export function csv_from_units(units) {
+  const field = (text) => {
+    const s = String(text ?? '');
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const rows = units.map((u) => {
+    const d = u.disclosure || {};
+    return [u.id, u.name, d.duties, d.measures, d.results].map(field).join(',');
+  });
+  return ['编号,名称,履职清单,措施,成效', ...rows].join('\n');
+}

@@ -1,9 +1,11 @@
-// /admin/dashboard?c=<cid>: the live tally of one campaign, and the
-// evaluation meeting's tools (scoring progress and links, unit status,
-// anomaly signals, publishing, exports).
+// /admin/dashboard?c=<cid>: the live tally and refused ballots of one
+// campaign, and the evaluation meeting's tools (scoring progress and links,
+// unit status, anomaly signals, publishing, exports).
 import { escape_html } from '../shared/http.js';
+import { init_large_text } from '../shared/large_text.js';
 import { bar_chart } from './chart.js';
-import { campaign_id, live, staff_request } from './common.js';
+import { campaign_id, live, load_role, staff_request } from './common.js';
+import { show_refusals } from './refusals.js';
 import { ranked, results_rows } from './results.js';
 import { create_links, load_progress } from './scoring.js';
 import { load_signals } from './signals.js';
@@ -75,13 +77,6 @@ async function refresh_evaluation() {
 
 const refresh_signals = () => load_signals(cid, api, { units, admin, on_change: refresh_evaluation });
 
-async function load_role() {
-  const res = await staff_request('GET', '/api/v1/admin/me');
-  admin = Boolean(res.ok && res.data && res.data.role === 'admin');
-  if (res.ok && res.data) $('who').textContent = `${res.data.user}（${admin ? '管理员' : '只读'}）`;
-  for (const el of document.querySelectorAll('.admin-only')) el.hidden = !admin;
-}
-
 async function load() {
   $('screen-link').href = `/screen/${encodeURIComponent(cid)}`;
   $('results-csv').href = `${api}/results.csv`;
@@ -89,7 +84,9 @@ async function load() {
   $('audit-log').href = `${api}/audit-log`;
   $('digest-link').href = `${api}/audit-log/digest`;
   $('public-results').href = `/h5/results/${encodeURIComponent(cid)}`;
-  const [campaign, tally] = await Promise.all([staff_request('GET', api), staff_request('GET', `${api}/tally`), load_role()]);
+  const [campaign, tally, is_admin, refusals] = await Promise.all([staff_request('GET', api), staff_request('GET', `${api}/tally`),
+    load_role(), staff_request('GET', `${api}/refusals`)]);
+  admin = is_admin;
   if (campaign.ok && campaign.data) {
     units = campaign.data.units || [];
     fill_units($('status-unit'), units);
@@ -98,10 +95,13 @@ async function load() {
     document.title = `${campaign.data.title} - 实时看板`;
   }
   if (tally.ok && tally.data) show_tally(tally.data);
-  live(`${api}/events`, { tally: show_tally, results: show_results }, $('live'));
+  if (refusals.ok && refusals.data) show_refusals(refusals.data);
+  else $('refusals-status').textContent = '被拒绝的选票暂时无法读取。';
+  live(`${api}/events`, { tally: show_tally, results: show_results, refusals: show_refusals }, $('live'));
   await Promise.all([load_results(), load_progress(api), refresh_signals(), load_digest()]);
 }
 
+init_large_text();
 $('publish').addEventListener('click', publish);
 $('progress-refresh').addEventListener('click', () => load_progress(api));
 $('links-form').addEventListener('submit', (event) => {

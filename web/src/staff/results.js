@@ -12,7 +12,9 @@ export function ranked(results) {
 
 export function results_rows(units) {
   return units.map((u) => {
-    const note = u.status === 'absent' ? '缺席评议' : shown(u.grade);
+    let note = shown(u.grade);
+    if (u.status === 'absent') note = '缺席评议';
+    else if (u.status === 'fraud') note += '（弄虚作假）'; // its row is red too, but not by colour alone
     const warnings = (u.warnings || []).length ? `<br><small>${escape_html(u.warnings.map((w) => w.message || w).join('；'))}</small>` : '';
     return `<tr class="${u.status === 'fraud' ? 'fraud' : ''}"><td>${shown(u.rank)}</td><td>${escape_html(u.name || u.id)}</td>
       <td>${score(u.panel)}</td><td>${score(u.public)}</td><td>${score(u.peer)}</td><td class="total">${score(u.total)}</td><td>${note}${warnings}</td></tr>`;

@@ -1,5 +1,6 @@
 // /screen/<cid>: the meeting's big screen, results updated as scores arrive.
 import { request } from '../shared/http.js';
+import { init_large_text } from '../shared/large_text.js';
 import { bar_chart } from './chart.js';
 import { campaign_id, live } from './common.js';
 import { ranked, results_rows } from './results.js';
@@ -28,6 +29,7 @@ async function load() {
   live(`${api}/events`, { results: show_results }, $('live'));
 }
 
+init_large_text();
 $('fullscreen').addEventListener('click', () => {
   if (document.fullscreenElement) document.exitFullscreen();
   else document.documentElement.requestFullscreen().catch(() => null);
