@@ -63,6 +63,16 @@ int main(int argc, char** argv) {
 
     pingyi::server::app application(cfg);
     pingyi::http::server server(options, application.hooks());
+    // Caught before the port opens: a SIGTERM right after start must still
+    // mean a graceful stop, never the default action's abrupt end.
+    boost::asio::io_context signals_ioc;
+    boost::asio::signal_set signals(signals_ioc, SIGTERM, SIGINT);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        pingyi::server::log::info("shutting down", {{"signal", sig}});
+        server.shutdown();
+    });
+    std::signal(SIGPIPE, SIG_IGN);
     try {
         server.start();
     } catch (const std::exception& e) {
@@ -72,14 +82,6 @@ int main(int argc, char** argv) {
     }
     pingyi::server::log::info("listening", {{"host", cfg.listen_host}, {"port", server.port()}, {"threads", cfg.threads}});
 
-    boost::asio::io_context signals_ioc;
-    boost::asio::signal_set signals(signals_ioc, SIGTERM, SIGINT);
-    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-        if (ec) return;
-        pingyi::server::log::info("shutting down", {{"signal", sig}});
-        server.shutdown();
-    });
-    std::signal(SIGPIPE, SIG_IGN);
     std::thread waiter([&] {
         server.wait();
         signals.cancel();
