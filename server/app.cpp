@@ -132,7 +132,7 @@ worker_state::worker_state(asio::io_context& io, int i, shared_state& s)
     options.sentinel.master_name = url->master_name;
     options.scripts = s.scripts.all();
     redis = std::make_unique<redis::connection>(ioc.get_executor(), options);
-    campaigns = std::make_unique<campaign_cache>(*redis);
+    campaigns = std::make_unique<campaign_cache>(*redis, s.campaign_changes);
     http_client = std::make_unique<http::client>(ioc.get_executor());
     wechat::api_options api;
     api.api_base = s.cfg.wechat.api_base;

@@ -67,6 +67,7 @@ struct shared_state {
     counters stats;
     std::unique_ptr<http::request_metrics> http_metrics;
     std::unique_ptr<std::atomic<bool>[]> redis_up;  // one flag per worker
+    std::atomic<std::uint64_t> campaign_changes{0};  // campaign_cache: every worker checks it
     int workers = 0;
     bool secure_cookies = false;  // PUBLIC_URL is https
 };

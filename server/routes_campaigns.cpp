@@ -13,6 +13,7 @@
 #include "server/campaign_cache.hpp"
 #include "server/log.hpp"
 #include "server/responses.hpp"
+#include "server/route_campaign.hpp"
 #include "server/scoring_store.hpp"
 #include "vote/campaign_edit.hpp"
 #include "vote/campaign_store.hpp"
@@ -83,7 +84,7 @@ asio::awaitable<http::reply> create_campaign(worker_state& w, http::request_cont
     if (ec) co_return redis_unavailable();
     const nlohmann::json detail = {{"title", campaign.title}};
     co_await record_admin_action(*w.redis, auth.who->name, "campaign.create", campaign.id, detail, ec);
-    w.campaigns->invalidate(campaign.id);
+    w.campaigns->invalidate();
     log::info("campaign created", {{"campaign", campaign.id}, {"by", auth.who->name}});
     co_return json_ok(campaign.public_json(now_ms()), http::status::created);
 }
@@ -141,7 +142,7 @@ asio::awaitable<http::reply> replace_campaign(worker_state& w, const principal& 
         if (ec) co_return redis_unavailable();
     }
     co_await record_admin_action(*w.redis, who.name, action, after.id, detail, ec);
-    w.campaigns->invalidate(after.id);
+    w.campaigns->invalidate();
     log::info("campaign changed", {{"campaign", after.id}, {"action", action}, {"by", who.name}});
     co_return json_ok(after.public_json(now_ms()));
 }
@@ -206,18 +207,17 @@ asio::awaitable<http::reply> list_campaigns(worker_state& w, http::request_conte
 }
 
 asio::awaitable<http::reply> get_campaign(worker_state& w, http::request_context& ctx) {
-    error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     co_return json_ok(c->public_json(now_ms()));
 }
 
 asio::awaitable<http::reply> get_tally(worker_state& w, http::request_context& ctx) {
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     if (c->visibility != vote::tally_visibility::everyone) {
         auto auth = co_await authenticate(w, ctx, false, false);
         if (!auth.who) co_return std::move(auth.refusal);
@@ -231,30 +231,29 @@ asio::awaitable<http::reply> get_tally(worker_state& w, http::request_context& c
 asio::awaitable<http::reply> get_refusals(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, false, false);
     if (!auth.who) co_return std::move(auth.refusal);
-    error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     auto r = co_await w.redis->exec(vote::refusals_command(c->id));
     if (!r.ok()) co_return redis_unavailable();
     co_return json_ok(vote::refusals_json(r.value.strings()));
 }
 
 asio::awaitable<http::reply> get_digest(worker_state& w, chain_cache& chains, http::request_context& ctx) {
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     auto d = co_await chains.extend(c->id, ec);
     if (ec) co_return redis_unavailable();
     co_return json_ok({{"count", d.count}, {"head", d.head}});
 }
 
 asio::awaitable<http::reply> get_receipt(worker_state& w, chain_cache& chains, http::request_context& ctx) {
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     auto ref = vote::parse_receipt(ctx.param("receipt"));
     auto not_found = http::json_error(http::status::not_found, "receipt_not_found", "日志中没有这张回执对应的选票");
     if (!ref) co_return not_found;
@@ -277,10 +276,9 @@ asio::awaitable<http::reply> get_receipt(worker_state& w, chain_cache& chains, h
 asio::awaitable<http::reply> export_log(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, false, false);
     if (!auth.who) co_return std::move(auth.refusal);
-    error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     http::reply out;
     out.res = http::response{http::status::ok, 11};
     out.res.set(http::field::content_type, "application/x-ndjson; charset=utf-8");

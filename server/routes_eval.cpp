@@ -21,6 +21,7 @@
 #include "server/log.hpp"
 #include "server/report.hpp"
 #include "server/responses.hpp"
+#include "server/route_campaign.hpp"
 #include "server/scoring_links.hpp"
 #include "server/scoring_store.hpp"
 #include "vote/time.hpp"
@@ -158,10 +159,9 @@ asio::awaitable<std::optional<http::response>> store_sheets(worker_state& w, con
 asio::awaitable<http::reply> put_all_scores(worker_state& w, http::request_context& ctx, sheet_kind kind) {
     auto auth = co_await authenticate(w, ctx, true, true);
     if (!auth.who) co_return std::move(auth.refusal);
-    error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     auto body = body_json(ctx);
     if (!body) co_return not_json();
     auto sheets = parse_sheets(kind, *body, {}, eval_units(*c, {}), now_ms(), auth.who->name);
@@ -182,10 +182,9 @@ asio::awaitable<http::reply> put_own_scores(worker_state& w, http::request_conte
     const scorer holder{kind == sheet_kind::panel ? scorer_kind::judge : scorer_kind::unit, owner};
     auto who = co_await link_holder_or_admin(w, ctx, holder);
     if (!who.name) co_return std::move(who.refusal);
-    error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     auto body = body_json(ctx);
     if (!body) co_return not_json();
     auto at = now_ms();
@@ -201,10 +200,10 @@ asio::awaitable<http::reply> put_own_scores(worker_state& w, http::request_conte
 asio::awaitable<http::reply> put_status(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, true, true);
     if (!auth.who) co_return std::move(auth.refusal);
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     const auto& uid = ctx.param("uid");
     if (!c->find_unit(uid)) co_return unit_not_found();
     auto body = body_json(ctx);
@@ -267,10 +266,9 @@ asio::awaitable<std::optional<http::response>> evaluate_now(worker_state& w, con
 asio::awaitable<http::reply> get_public_scores(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, false, false);
     if (!auth.who) co_return std::move(auth.refusal);
-    error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     evaluation e;
     auto failure = co_await evaluate_now(w, *c, e);
     if (failure) co_return std::move(*failure);
@@ -316,10 +314,10 @@ http::response respond(results_form form, const vote::campaign& c, std::string t
 // Anyone gets the published form; before publication, staff get it
 // computed now (the report marked as a draft).
 asio::awaitable<http::reply> get_results(worker_state& w, http::request_context& ctx, results_form form) {
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     auto frozen = co_await published_field(*w.redis, c->id, field_of(form), ec);
     if (ec) co_return redis_unavailable();
     if (frozen) co_return respond(form, *c, std::move(*frozen));
@@ -334,10 +332,10 @@ asio::awaitable<http::reply> get_results(worker_state& w, http::request_context&
 asio::awaitable<http::reply> publish(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, true, true);
     if (!auth.who) co_return std::move(auth.refusal);
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     auto already = http::json_error(http::status::conflict, "already_published", "结果已经发布，不能重复发布");
     // Frozen results must include every vote: nothing is published while ballots can still come in.
     if (c->state(now_ms()) != vote::campaign_state::closed)
@@ -373,10 +371,10 @@ asio::awaitable<http::reply> publish(worker_state& w, http::request_context& ctx
 asio::awaitable<http::reply> create_links(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, true, true);
     if (!auth.who) co_return std::move(auth.refusal);
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     auto body = body_json(ctx);
     if (!body) co_return not_json();
     if (!body->is_object()) co_return invalid_input("invalid_judges", "", "请求体须为对象 {\"judges\": [...]}");
@@ -435,10 +433,10 @@ json progress_entry(const std::string& id, const score_sheet* sheet) {
 asio::awaitable<http::reply> get_progress(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, false, false);
     if (!auth.who) co_return std::move(auth.refusal);
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     auto s = co_await load_scoring(*w.redis, c->id, ec);
     if (ec) co_return redis_unavailable();
     json judges = json::array();
@@ -473,10 +471,10 @@ asio::awaitable<http::reply> get_form(worker_state& w, http::request_context& ct
     auto link = check_link_read(w, ctx);
     if (!link.who) co_return std::move(link.refusal);
     const auto& who = *link.who;
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     const bool judge = who.kind == scorer_kind::judge;
     const auto* self = judge ? nullptr : c->find_unit(who.id);
     if (!judge && !self) co_return unit_not_found();
@@ -523,10 +521,10 @@ asio::awaitable<http::reply> get_comments(worker_state& w, http::request_context
     if (!link.who) co_return std::move(link.refusal);
     if (link.who->kind != scorer_kind::unit)
         co_return http::json_error(http::status::forbidden, "invalid_link", "只有被评议单位的链接可以查看评议意见");
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     const auto* unit = c->find_unit(link.who->id);
     if (!unit) co_return unit_not_found();
     auto inputs = co_await published_field(*w.redis, c->id, "inputs", ec);

@@ -14,6 +14,7 @@
 #include "server/auth.hpp"
 #include "server/campaign_cache.hpp"
 #include "server/responses.hpp"
+#include "server/route_campaign.hpp"
 #include "server/scoring_store.hpp"
 #include "vote/refusals.hpp"
 #include "vote/tally.hpp"
@@ -124,10 +125,10 @@ asio::awaitable<void> stream_events(worker_state& w, http::streamer& s, std::str
 // Staff get everything; anyone else the tally when it is public and the
 // results once published, and a 401 when neither is there to see.
 asio::awaitable<http::reply> events(worker_state& w, http::request_context& ctx) {
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     auto auth = co_await authenticate(w, ctx, false, false);
     bool staff = auth.who.has_value();
     if (!staff) {

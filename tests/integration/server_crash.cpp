@@ -19,7 +19,7 @@
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/voter.hpp"
-#include "tools/wechat_mock_api.hpp"
+#include "tests/support/voting_server.hpp"
 #include "vote/audit_chain.hpp"
 
 using namespace pingyi::test;
@@ -32,24 +32,9 @@ namespace {
 const std::string dev_pseudonym_key = "pingyi-dev-pseudonym-key-do-not-use-in-production";
 const std::string appid = "wxdev0000000000000";
 
-struct crash_fixture {
-    redis_server redis{{"--appendonly", "yes", "--appendfsync", "always"}};
-    pingyi::tools::mock_api mock{pingyi::tools::mock_api_options{}};
-    std::unique_ptr<server_process> server;
-
-    crash_fixture() {
-        mock.start();
-        int port = free_port();
-        server = std::make_unique<server_process>(env_map{{"PINGYI_REDIS_URL", redis.url()},
-                                                          {"PINGYI_ADMIN_TOKEN", admin_token},
-                                                          {"PINGYI_WECHAT_APPID", appid},
-                                                          {"PINGYI_WECHAT_SECRET", "devsecret"},
-                                                          {"PINGYI_WECHAT_API_BASE", mock.base_url()},
-                                                          {"PINGYI_WECHAT_OPEN_BASE", mock.base_url()},
-                                                          {"PINGYI_RATELIMIT", "off"},
-                                                          {"PINGYI_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(port)},
-                                                          {"PINGYI_LISTEN", "127.0.0.1:" + std::to_string(port)}});
-    }
+// Every write fsynced, so a killed Redis keeps what it acknowledged.
+struct crash_fixture : voting_server {
+    crash_fixture() : voting_server(env_map{{"PINGYI_RATELIMIT", "off"}}, {"--appendonly", "yes", "--appendfsync", "always"}) {}
 };
 
 struct cast {

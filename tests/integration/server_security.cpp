@@ -9,7 +9,7 @@
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/voter.hpp"
-#include "tools/wechat_mock_api.hpp"
+#include "tests/support/voting_server.hpp"
 
 using namespace pingyi::test;
 
@@ -63,24 +63,13 @@ TEST_CASE("path traversal and invalid UTF-8 are refused cleanly") {
 }
 
 TEST_CASE("secrets, codes and openids never reach the logs") {
-    redis_server redis;
-    pingyi::tools::mock_api mock{pingyi::tools::mock_api_options{}};
-    mock.start();
-    int port = free_port();
     const std::string secret = "S3cret-cookie-key-that-must-not-leak-0001";
     const std::string pseudonym_key = "Pseudonym-key-that-must-not-leak-00000001";
-    server_process server(env_map{{"PINGYI_DEV", "0"},
-                                  {"PINGYI_SECRET", secret},
-                                  {"PINGYI_PSEUDONYM_KEY", pseudonym_key},
-                                  {"PINGYI_REDIS_URL", redis.url()},
-                                  {"PINGYI_ADMIN_TOKEN", admin_token},
-                                  {"PINGYI_WECHAT_APPID", "wxdev0000000000000"},
-                                  {"PINGYI_WECHAT_SECRET", "devsecret"},
-                                  {"PINGYI_WECHAT_API_BASE", mock.base_url()},
-                                  {"PINGYI_WECHAT_OPEN_BASE", mock.base_url()},
-                                  {"PINGYI_LOG_LEVEL", "debug"},
-                                  {"PINGYI_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(port)},
-                                  {"PINGYI_LISTEN", "127.0.0.1:" + std::to_string(port)}});
+    voting_server f(env_map{{"PINGYI_DEV", "0"},
+                     {"PINGYI_SECRET", secret},
+                     {"PINGYI_PSEUDONYM_KEY", pseudonym_key},
+                     {"PINGYI_LOG_LEVEL", "debug"}});
+    auto& server = *f.server;
     REQUIRE(create_campaign(server.port(), campaign_body("s1")) == 201);
     voter v(server.port(), "oSecretOpenid42");
     REQUIRE(v.login("s1") == 302);

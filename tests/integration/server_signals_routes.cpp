@@ -224,8 +224,10 @@ TEST_CASE("routes: nothing but the ballot route changes the tally or the log") {
         {{"Cookie", "pingyi_staff=" + staff_token + "; pingyi_csrf=" + csrf}, {"X-CSRF-Token", csrf}},
         {{"Cookie", "pingyi_session=" + v.cookie("pingyi_session") + "; pingyi_csrf=" + v.cookie("pingyi_csrf")},
          {"X-CSRF-Token", v.cookie("pingyi_csrf")}}};
-    // Logging out ends the staff session: last.
-    std::stable_partition(routes.begin(), routes.end(), [](const enumerated& r) { return r.pattern != "/admin/logout"; });
+    // Closing the campaign ends its voting, logging out the staff session: last.
+    std::stable_partition(routes.begin(), routes.end(), [](const enumerated& r) {
+        return r.pattern != "/api/v1/campaigns/{cid}/close" && r.pattern != "/admin/logout";
+    });
 
     int calls = 0;
     std::set<std::string> accepted;  // routes that answered 2xx to the bearer token
@@ -257,7 +259,13 @@ TEST_CASE("routes: nothing but the ballot route changes the tally or the log") {
         CHECK_MESSAGE(accepted.count(writer) == 1, writer);
     CHECK(f.db.integer({"HLEN", "{c:r1}:signal-reviews"}) == 1);
     CHECK(f.ballot_state() == before);
-    // The server still counts ballots as before.
+    // Reopened, the server still counts ballots as before.
+    auto reopened = json::parse(http_request(f.port(), "GET", "/api/v1/campaigns/r1").body);
+    reopened.erase("state");
+    reopened["closes_at"] = "2099-12-27T18:00:00+08:00";
+    REQUIRE(http_request(f.port(), "PUT", "/api/v1/campaigns/r1", reopened.dump(),
+                         {{"Authorization", "Bearer " + admin_token}})
+                .status == 200);
     voter late(f.port(), "oRoutesVoter3");
     REQUIRE(late.login("r1") == 302);
     CHECK(late.ballot("r1", R"({"units":["u01"]})").status == 201);

@@ -17,6 +17,7 @@
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/voter.hpp"
+#include "tests/support/voting_server.hpp"
 #include "tools/wechat_mock_api.hpp"
 #include "vote/audit_chain.hpp"
 
@@ -25,36 +26,11 @@ using nlohmann::json;
 
 namespace {
 
-struct voting_fixture {
-    redis_server redis;
-    pingyi::tools::mock_api mock{pingyi::tools::mock_api_options{}};
-    std::unique_ptr<server_process> server;
-
-    explicit voting_fixture(env_map extra = {}) {
-        mock.start();
-        int port = free_port();
-        env_map env{{"PINGYI_REDIS_URL", redis.url()},
-                    {"PINGYI_ADMIN_TOKEN", admin_token},
-                    {"PINGYI_WECHAT_APPID", "wxdev0000000000000"},
-                    {"PINGYI_WECHAT_SECRET", "devsecret"},
-                    {"PINGYI_WECHAT_API_BASE", mock.base_url()},
-                    {"PINGYI_WECHAT_OPEN_BASE", mock.base_url()},
-                    {"PINGYI_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(port)},
-                    {"PINGYI_LISTEN", "127.0.0.1:" + std::to_string(port)}};
-        for (auto& [k, v] : extra) env[k] = v;
-        server = std::make_unique<server_process>(env);
-    }
-    int port() const { return server->port(); }
-    long long exchanges() {
-        auto r = http_request(mock.port(), "GET", "/__mock/stats");
-        return json::parse(r.body).at("oauth_access_token").get<long long>();
-    }
-    json get_json(const std::string& target) {
-        auto r = http_request(port(), "GET", target, {}, {{"Authorization", "Bearer " + admin_token}});
-        REQUIRE(r.status == 200);
-        return json::parse(r.body);
-    }
-};
+// The mock's count of OAuth code exchanges.
+long long exchanges(const voting_server& f) {
+    auto r = http_request(f.mock.port(), "GET", "/__mock/stats");
+    return json::parse(r.body).at("oauth_access_token").get<long long>();
+}
 
 long long votes_of(const json& tally, const std::string& unit) {
     for (const auto& u : tally.at("units"))
@@ -65,7 +41,7 @@ long long votes_of(const json& tally, const std::string& unit) {
 }  // namespace
 
 TEST_CASE("OAuth login: redirect, exchange, cookies, and Back without a second exchange") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("c1")) == 201);
     voter v(f.port(), "oAlice");
     auto first = v.get("/h5/c/c1");
@@ -77,13 +53,13 @@ TEST_CASE("OAuth login: redirect, exchange, cookies, and Back without a second e
     CHECK(v.login("c1") == 302);
     CHECK(v.logged_in());
     CHECK(v.cookie("pingyi_csrf").size() == 32);
-    CHECK(f.exchanges() == 1);
+    CHECK(exchanges(f) == 1);
     // Back or refresh on the callback URL: same result, no second exchange.
     auto again = v.replay_callback();
     CHECK(again.status == 302);
     CHECK(again.header("location") == "/h5/c/c1");
     CHECK(again.header("set-cookie").find("pingyi_session=") != std::string::npos);
-    CHECK(f.exchanges() == 1);
+    CHECK(exchanges(f) == 1);
     // With the session the vote page is served (or says it is not built).
     auto page = v.get("/h5/c/c1");
     CHECK((page.status == 200 || page.status == 503));
@@ -94,7 +70,7 @@ TEST_CASE("OAuth login: redirect, exchange, cookies, and Back without a second e
 }
 
 TEST_CASE("OAuth refusals: foreign state, refused code, snapshot user, unreachable WeChat") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("c2")) == 201);
     // A state this browser was not given.
     voter stranger(f.port(), "oBob");
@@ -123,7 +99,7 @@ TEST_CASE("OAuth refusals: foreign state, refused code, snapshot user, unreachab
 }
 
 TEST_CASE("WeChat unreachable: 502 page and no session") {
-    voting_fixture f(env_map{{"PINGYI_WECHAT_API_BASE", "http://127.0.0.1:" + std::to_string(free_port())}});
+    voting_server f(env_map{{"PINGYI_WECHAT_API_BASE", "http://127.0.0.1:" + std::to_string(free_port())}});
     REQUIRE(create_campaign(f.port(), campaign_body("c3")) == 201);
     voter v(f.port(), "oEve");
     CHECK(v.login("c3") == 502);
@@ -131,7 +107,7 @@ TEST_CASE("WeChat unreachable: 502 page and no session") {
 }
 
 TEST_CASE("ballots: accepted, already voted, daily limit, idempotency, and every refusal") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("b1", 8, "2019-12-20T09:00:00+08:00", "2099-12-27T18:00:00+08:00",
                                                     ",\"rules\":{\"per_day\":3,\"max_choices\":2}")) == 201);
     voter v(f.port(), "oVoter1");
@@ -186,7 +162,7 @@ TEST_CASE("ballots: accepted, already voted, daily limit, idempotency, and every
     CHECK(v.ballot("nope", R"({"units":["u01"]})").status == 404);
 
     // The tally, the voter's state, the digest, the receipt, the log.
-    auto tally = f.get_json("/api/v1/campaigns/b1/tally");
+    auto tally = f.admin_json("/api/v1/campaigns/b1/tally");
     CHECK(votes_of(tally, "u01") == 1);
     CHECK(votes_of(tally, "u02") == 1);
     CHECK(votes_of(tally, "u03") == 1);
@@ -213,7 +189,7 @@ TEST_CASE("ballots: accepted, already voted, daily limit, idempotency, and every
 }
 
 TEST_CASE("a campaign not yet open or already closed refuses ballots") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("soon", 2, "2098-01-01T09:00:00+08:00", "2099-01-01T09:00:00+08:00")) == 201);
     REQUIRE(create_campaign(f.port(), campaign_body("past", 2, "2018-01-01T09:00:00+08:00", "2018-02-01T09:00:00+08:00")) == 201);
     voter v(f.port(), "oLate");
@@ -227,7 +203,7 @@ TEST_CASE("a campaign not yet open or already closed refuses ballots") {
 }
 
 TEST_CASE("parallel identical ballots from one voter count once, many voters count exactly") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("p1", 3)) == 201);
     voter v(f.port(), "oTwin");
     REQUIRE(v.login("p1") == 302);
@@ -250,7 +226,7 @@ TEST_CASE("parallel identical ballots from one voter count once, many voters cou
     int ok = 0;
     for (auto& a : all) ok += a.get() == 201;
     CHECK(ok == 12);
-    auto tally = f.get_json("/api/v1/campaigns/p1/tally");
+    auto tally = f.admin_json("/api/v1/campaigns/p1/tally");
     CHECK(votes_of(tally, "u01") == 1);
     CHECK(votes_of(tally, "u02") == 12);
     CHECK(votes_of(tally, "u03") == 12);
@@ -258,7 +234,7 @@ TEST_CASE("parallel identical ballots from one voter count once, many voters cou
 }
 
 TEST_CASE("Redis down: 503 redis_unavailable fast, not ready, back when it returns") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("r1", 2)) == 201);
     voter v(f.port(), "oPatient");
     REQUIRE(v.login("r1") == 302);
@@ -282,7 +258,7 @@ TEST_CASE("Redis down: 503 redis_unavailable fast, not ready, back when it retur
 }
 
 TEST_CASE("JS-SDK config: signed for our pages, token and ticket fetched once and shared") {
-    voting_fixture f;
+    voting_server f;
     auto base = "http://127.0.0.1:" + std::to_string(f.port());
     auto url = pingyi::http::url_encode(base + "/h5/c/x?from=timeline#top");
     auto r = http_request(f.port(), "GET", "/api/v1/wechat/jssdk-config?url=" + url);
@@ -301,7 +277,7 @@ TEST_CASE("JS-SDK config: signed for our pages, token and ticket fetched once an
 }
 
 TEST_CASE("metrics count ballots by result and rate limits by name") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("m1", 2)) == 201);
     voter v(f.port(), "oMetrics");
     REQUIRE(v.login("m1") == 302);
@@ -317,7 +293,7 @@ TEST_CASE("metrics count ballots by result and rate limits by name") {
 }
 
 TEST_CASE("results use the real tally: the most-voted present unit gets full public marks") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("e1", 3)) == 201);
     // u01: 4 votes, u02: 2 votes, u03: 1 vote.
     const char* ballots[] = {R"({"units":["u01","u02"]})", R"({"units":["u01","u02"]})", R"({"units":["u01"]})",
@@ -339,13 +315,13 @@ TEST_CASE("results use the real tally: the most-voted present unit gets full pub
                                    {"rater":"u01","unit":"u03","score":70}]})",
                      admin);
     REQUIRE(r.status == 200);
-    auto pub = f.get_json("/api/v1/campaigns/e1/public-scores");
+    auto pub = f.admin_json("/api/v1/campaigns/e1/public-scores");
     std::map<std::string, double> score;
     for (const auto& u : pub.at("units")) score[u.at("id")] = u.at("score").get<double>();
     CHECK(score["u01"] == doctest::Approx(100.0));
     CHECK(score["u02"] == doctest::Approx(50.0));
     CHECK(score["u03"] == doctest::Approx(25.0));
-    auto results = f.get_json("/api/v1/campaigns/e1/results");
+    auto results = f.admin_json("/api/v1/campaigns/e1/results");
     for (const auto& u : results.at("units")) {
         if (u.at("id") == "u01") {
             // 90×0.4 + 100×0.4 + 90×0.2 = 94.00 → 优秀, rank 1.
@@ -357,7 +333,7 @@ TEST_CASE("results use the real tally: the most-voted present unit gets full pub
 }
 
 TEST_CASE("SIGTERM after real work (Redis, WeChat mock, SSE) exits 0") {
-    voting_fixture f;
+    voting_server f;
     REQUIRE(create_campaign(f.port(), campaign_body("t1", 2, "2019-12-20T09:00:00+08:00", "2099-12-27T18:00:00+08:00",
                                                     ",\"tally_visibility\":\"public\"")) == 201);
     voter v(f.port(), "oLeaving");

@@ -6,7 +6,8 @@
 
 namespace pingyi::test {
 
-voting_server::voting_server(const env_map& extra) {
+voting_server::voting_server(const env_map& extra, std::vector<std::string> redis_args)
+    : redis(std::move(redis_args)) {
     mock.start();
     const int port = free_port();
     env_map env{{"PINGYI_REDIS_URL", redis.url()},

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,8 +21,9 @@ struct voting_server {
     tools::mock_api mock{tools::mock_api_options{}};
     std::unique_ptr<server_process> server;
 
-    // `extra` adds to or overrides the environment.
-    explicit voting_server(const env_map& extra = {});
+    // `extra` adds to or overrides the environment; `redis_args` go to
+    // redis-server (e.g. AOF settings).
+    explicit voting_server(const env_map& extra = {}, std::vector<std::string> redis_args = {});
 
     int port() const { return server->port(); }
     // A request with the admin bearer token (and a JSON content type).
