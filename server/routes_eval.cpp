@@ -18,6 +18,7 @@
 #include "server/app.hpp"
 #include "server/auth.hpp"
 #include "server/campaign_cache.hpp"
+#include "server/evaluation.hpp"
 #include "server/log.hpp"
 #include "server/report.hpp"
 #include "server/responses.hpp"
@@ -49,12 +50,6 @@ http::response invalid_link() {
 }
 
 http::response unit_not_found() { return http::json_error(http::status::not_found, "unit_not_found", "没有这个单位"); }
-
-http::response evaluation_failed(const std::string& cid, const eval::error& e) {
-    log::error("evaluation refused stored inputs", {{"campaign", cid}, {"path", e.path}, {"error", e.message}});
-    return http::json_error(http::status::internal_server_error, "evaluation_failed",
-                            "已保存的评分数据无法计算：" + e.message);
-}
 
 json time_json(std::int64_t ms) { return ms > 0 ? json(vote::format_rfc3339_shanghai(ms)) : json(nullptr); }
 
@@ -237,30 +232,6 @@ asio::awaitable<http::reply> put_status(worker_state& w, http::request_context& 
     log::info("unit status set", {{"campaign", c->id}, {"by", auth.who->name}, {"detail", detail}});
     co_return json_ok({{"id", uid}, {"status", eval::to_string(*status)}, {"reason", reason},
                        {"updated_at", time_json(record.at_ms)}});
-}
-
-// What the engine makes of the stored inputs right now.
-struct evaluation {
-    eval::scoring_config config;
-    scoring_snapshot snapshot;
-    eval::evaluation_input input;
-    std::vector<eval::unit_result> units;
-};
-
-// Fills `out`; a response when it cannot (Redis down, unusable inputs).
-asio::awaitable<std::optional<http::response>> evaluate_now(worker_state& w, const vote::campaign& c,
-                                                            evaluation& out) {
-    auto config = eval::parse_scoring_config(c.scoring);
-    if (!config) co_return evaluation_failed(c.id, config.err());
-    out.config = config.value();
-    error_code ec;
-    out.snapshot = co_await load_scoring(*w.redis, c.id, ec);
-    if (ec) co_return redis_unavailable();
-    out.input = evaluation_input_of(c, out.config, out.snapshot);
-    auto units = eval::evaluate(out.input);
-    if (!units) co_return evaluation_failed(c.id, units.err());
-    out.units = std::move(units.value());
-    co_return std::nullopt;
 }
 
 asio::awaitable<http::reply> get_public_scores(worker_state& w, http::request_context& ctx) {

@@ -5,14 +5,13 @@
 // for a while, so proxies keep the connection open.
 #include <nlohmann/json.hpp>
 
-#include "eval/config.hpp"
-#include "eval/engine.hpp"
 #include "eval/results_format.hpp"
 #include "http/streamer.hpp"
 #include "redis/connection.hpp"
 #include "server/app.hpp"
 #include "server/auth.hpp"
 #include "server/campaign_cache.hpp"
+#include "server/evaluation.hpp"
 #include "server/responses.hpp"
 #include "server/route_campaign.hpp"
 #include "server/scoring_store.hpp"
@@ -67,13 +66,10 @@ asio::awaitable<std::optional<std::string>> results_text(worker_state& w, const 
     auto frozen = co_await published_field(*w.redis, c.id, "results", ec);
     if (ec) co_return std::nullopt;
     if (frozen || !staff) co_return frozen;
-    auto config = eval::parse_scoring_config(c.scoring);
-    if (!config) co_return std::nullopt;
-    auto snapshot = co_await load_scoring(*w.redis, c.id, ec);
-    if (ec) co_return std::nullopt;
-    auto units = eval::evaluate(evaluation_input_of(c, config.value(), snapshot));
-    if (!units) co_return std::nullopt;
-    co_return eval::results_json(units.value(), false);
+    evaluation e;
+    auto failure = co_await evaluate_now(w, c, e);
+    if (failure) co_return std::nullopt;
+    co_return eval::results_json(e.units, false);
 }
 
 // Adds a frame to `frames` when `text` differs from what was sent last.
