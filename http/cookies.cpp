@@ -2,7 +2,9 @@
 
 #include <stdexcept>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
@@ -105,12 +107,36 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     return std::string(reinterpret_cast<char*>(mac), len);
 }
 
-signer::signer(std::string current, std::string previous) : current_(std::move(current)), previous_(std::move(previous)) {}
+void hmac_key::ctx_free::operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+
+hmac_key::hmac_key(std::string_view key) {
+    if (key.empty()) return;
+    std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr), &EVP_MAC_free);
+    if (!mac) throw std::runtime_error("HMAC unavailable");
+    ctx_.reset(EVP_MAC_CTX_new(mac.get()));
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (!ctx_ || !EVP_MAC_init(ctx_.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(), params))
+        throw std::runtime_error("HMAC key setup failed");
+}
+
+std::string hmac_key::mac(std::string_view data) const {
+    std::unique_ptr<EVP_MAC_CTX, ctx_free> ctx(EVP_MAC_CTX_dup(ctx_.get()));
+    unsigned char out[EVP_MAX_MD_SIZE];
+    std::size_t len = 0;
+    if (!ctx || !EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) ||
+        !EVP_MAC_final(ctx.get(), out, &len, sizeof out))
+        throw std::runtime_error("HMAC failed");
+    return std::string(reinterpret_cast<char*>(out), len);
+}
+
+signer::signer(std::string_view current, std::string_view previous) : current_(current), previous_(previous) {}
 
 std::string signer::sign(std::string_view payload) const {
     std::string out(payload);
     out += '.';
-    out += base64url(hmac_sha256(current_, payload));
+    out += base64url(current_.mac(payload));
     return out;
 }
 
@@ -120,9 +146,9 @@ std::optional<std::string> signer::verify(std::string_view value) const {
     std::string_view payload = value.substr(0, dot);
     auto given = base64url_decode(value.substr(dot + 1));
     if (!given || given->size() != 32) return std::nullopt;
-    for (const std::string* key : {&current_, &previous_}) {
+    for (const hmac_key* key : {&current_, &previous_}) {
         if (key->empty()) continue;
-        std::string expected = hmac_sha256(*key, payload);
+        std::string expected = key->mac(payload);
         if (CRYPTO_memcmp(expected.data(), given->data(), 32) == 0) return std::string(payload);
     }
     return std::nullopt;
@@ -137,15 +163,21 @@ std::string random_bytes(std::size_t n) {
 
 std::string random_token(std::size_t length) {
     static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    // Drawn from a thread's pool of CSPRNG bytes, refilled 4 KiB at a time:
+    // one RAND_bytes call per ballot's receipt nonce cost more than the rest
+    // of the nonce. The bytes are the generator's all the same.
+    thread_local std::string pool;
+    thread_local std::size_t used = 0;
     std::string out;
     out.reserve(length);
-    // 62 symbols: reject bytes >= 248 so every symbol is equally likely.
     while (out.size() < length) {
-        for (unsigned char b : random_bytes(length)) {
-            if (b >= 248) continue;
-            out += alphabet[b % 62];
-            if (out.size() == length) break;
+        if (used == pool.size()) {
+            pool = random_bytes(4096);
+            used = 0;
         }
+        const auto b = static_cast<unsigned char>(pool[used++]);
+        if (b >= 248) continue;  // 62 symbols: every one equally likely
+        out += alphabet[b % 62];
     }
     return out;
 }

@@ -2,9 +2,12 @@
 // with HMAC-SHA256 under a current and a previous secret (rotation).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <openssl/types.h>
 
 namespace pingyi::http {
 
@@ -28,17 +31,33 @@ std::optional<std::string> base64url_decode(std::string_view text);
 // HMAC-SHA256(key, data), raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
+// HMAC-SHA256 under one key, keyed once: each mac() copies the keyed state
+// instead of fetching the algorithms and hashing the key again, which was
+// most of a ballot's cookie check. mac() only reads, so threads may share it.
+class hmac_key {
+public:
+    explicit hmac_key(std::string_view key);  // an empty key: no key (empty())
+    bool empty() const { return !ctx_; }
+    std::string mac(std::string_view data) const;  // 32 raw bytes
+
+private:
+    struct ctx_free {
+        void operator()(EVP_MAC_CTX* ctx) const;
+    };
+    std::unique_ptr<EVP_MAC_CTX, ctx_free> ctx_;
+};
+
 // Signs and verifies "payload.signature" values. The payload must not
 // contain '.'; verify accepts the current or the previous secret.
 class signer {
 public:
-    signer(std::string current, std::string previous = {});
+    signer(std::string_view current, std::string_view previous = {});
     std::string sign(std::string_view payload) const;
     std::optional<std::string> verify(std::string_view value) const;
 
 private:
-    std::string current_;
-    std::string previous_;
+    hmac_key current_;
+    hmac_key previous_;
 };
 
 // n random bytes from the OS's CSPRNG (OpenSSL RAND_bytes).

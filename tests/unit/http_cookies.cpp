@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <set>
 #include <vector>
 
 #include "http/cookies.hpp"
@@ -34,15 +35,35 @@ TEST_CASE("base64url round trip") {
     CHECK_FALSE(base64url_decode("ab+c"));
 }
 
-TEST_CASE("hmac_sha256 matches RFC 4231 test case 2") {
-    std::string mac = hmac_sha256("Jefe", "what do ya want for nothing?");
+namespace {
+
+std::string hex_of(const std::string& bytes) {
     static constexpr char hex[] = "0123456789abcdef";
     std::string h;
-    for (unsigned char c : mac) {
+    for (unsigned char c : bytes) {
         h += hex[c >> 4];
         h += hex[c & 15];
     }
-    CHECK(h == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    return h;
+}
+
+}  // namespace
+
+TEST_CASE("hmac_sha256 matches RFC 4231 test case 2") {
+    CHECK(hex_of(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_CASE("a keyed HMAC gives RFC 4231's answers, call after call") {
+    const hmac_key jefe("Jefe");
+    for (int i = 0; i < 3; ++i)
+        CHECK(hex_of(jefe.mac("what do ya want for nothing?")) ==
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    // Test case 1: key 20 × 0x0b, "Hi There".
+    CHECK(hex_of(hmac_key(std::string(20, '\x0b')).mac("Hi There")) ==
+          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    CHECK(hmac_key("").empty());
+    CHECK_FALSE(jefe.empty());
 }
 
 TEST_CASE("signed values: tamper-proof, rotation accepted") {
@@ -65,4 +86,16 @@ TEST_CASE("random_token uses the alphabet and the length") {
     CHECK(t.size() == 40);
     for (char c : t) CHECK(std::isalnum(static_cast<unsigned char>(c)));
     CHECK(random_token(40) != t);
+    // Many tokens drain and refill the pool: still all distinct, every
+    // symbol of the alphabet in use.
+    std::set<std::string> seen;
+    std::set<char> symbols;
+    for (int i = 0; i < 2000; ++i) {
+        auto token = random_token(12);
+        REQUIRE(token.size() == 12);
+        seen.insert(token);
+        symbols.insert(token.begin(), token.end());
+    }
+    CHECK(seen.size() == 2000);
+    CHECK(symbols.size() == 62);
 }
