@@ -9,6 +9,7 @@
 
 #include "bench/options.hpp"
 #include "vote/ballot_script.hpp"
+#include "vote/log_pseudonym.hpp"
 
 namespace pingyi::bench {
 namespace {
@@ -21,6 +22,9 @@ int run(const options& o) {
     q.client_address = "127.0.0.1";
     q.user_agent_hash = "0123456789ab";
     q.nonce = "rn__rand_int__";
+    // A fixed log key without NUL bytes (none of its characters is '6' or '\\'),
+    // so that the words stay NUL-separable.
+    q.log_key = vote::log_key_from("pingyi-bench-log-key");
     vote::ballot b;
     b.units = {o.text("unit", "u01")};
     ratelimit::config limits;

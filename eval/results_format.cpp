@@ -35,6 +35,10 @@ std::string status_label(unit_status status) {
   return "";
 }
 
+std::string csv_number(const std::optional<decimal>& value) { return value ? value->to_string() : ""; }
+
+}  // namespace
+
 std::string csv_text(std::string_view text) {
   std::string cell(text);
   if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
@@ -48,10 +52,6 @@ std::string csv_text(std::string_view text) {
   }
   return quoted + '"';
 }
-
-std::string csv_number(const std::optional<decimal>& value) { return value ? value->to_string() : ""; }
-
-}  // namespace
 
 std::string results_json(const std::vector<unit_result>& units, bool published) {
   std::string out = std::string("{\"published\":") + (published ? "true" : "false") + ",\"units\":[";

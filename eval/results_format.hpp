@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eval/config.hpp"
@@ -18,6 +19,10 @@ std::string results_json(const std::vector<unit_result>& units, bool published);
 // headers and status, RFC 4180 quoting, CRLF line ends. Text cells that
 // would start a spreadsheet formula (= + - @) get a leading apostrophe.
 std::string results_csv(const std::vector<unit_result>& units);
+
+// One CSV cell as results_csv writes it: quoted when needed, a leading
+// apostrophe before = + - @ (also used by the staff audit trail's CSV).
+std::string csv_text(std::string_view text);
 
 // GET public-scores: {"method": "max", "units": [{"id", "votes", "score"}]}.
 std::string public_scores_json(public_method method, const std::vector<unit_result>& units);

@@ -1,6 +1,8 @@
 // Who is calling an admin endpoint: a script with the bearer token
 // (PINGYI_ADMIN_TOKEN), or a staff member with a pingyi_staff session (and,
-// on writes, the X-CSRF-Token header matching the session's token).
+// on writes, the X-CSRF-Token header matching the session's token). Admins
+// act, viewers read, auditors read the staff audit trail and nothing else
+// (separation of duties: docs/security.zh.md).
 #pragma once
 
 #include <optional>
@@ -14,7 +16,7 @@ namespace pingyi::server {
 
 struct worker_state;
 
-enum class staff_role { viewer, admin };
+enum class staff_role { viewer, admin, auditor };
 
 struct principal {
     std::string name;  // the staff user, or "token" for the bearer token
@@ -33,8 +35,20 @@ struct auth_result {
 };
 
 // need_admin: viewers are refused (403). write: the CSRF header is required
-// for session callers (403 csrf when missing or wrong).
+// for session callers (403 csrf when missing or wrong). Auditors are always
+// refused (403): every route but the audit trail's and their own account's
+// authenticates this way.
 boost::asio::awaitable<auth_result> authenticate(worker_state& w, const http::request_context& ctx, bool need_admin,
                                                  bool write);
+// Any signed-in staff member, auditors too: for what concerns their own
+// account (who am I, password, two-step verification, logging out).
+boost::asio::awaitable<auth_result> authenticate_staff(worker_state& w, const http::request_context& ctx, bool write);
+// The staff audit trail's readers: auditors, admins and the bearer token;
+// viewers are refused (403).
+boost::asio::awaitable<auth_result> authenticate_audit_reader(worker_state& w, const http::request_context& ctx);
+
+// What a staff page answers a caller without a session: the login page,
+// which comes back to this page afterwards.
+http::response login_redirect(const http::request_context& ctx);
 
 }  // namespace pingyi::server

@@ -32,7 +32,8 @@ const std::vector<setting>& settings() {
         {"trusted_proxies", false},  {"ratelimit", false},        {"max_connections", false},
         {"max_connections_per_ip", false}, {"log_level", false}, {"dev", false}, {"demo", false},
         {"web_root", false},         {"read_timeout_ms", false},  {"idle_timeout_ms", false},
-        {"staff_idle_timeout_s", false},
+        {"staff_idle_timeout_s", false}, {"audit_retention_days", false},
+        {"anomaly_window_s", false},  {"privacy_contact", false},
     };
     return all;
 }
@@ -53,8 +54,9 @@ std::optional<long long> parse_integer(const std::string& s) {
 // Settings as text, whichever source they came from.
 using raw_settings = std::map<std::string, std::string>;
 
+// Errors about the file's mode go to `exposed`: PINGYI_DEV=1 forgives them.
 void read_file(const std::string& path, raw_settings& raw, nlohmann::json& ratelimit_section,
-               std::vector<std::string>& errors) {
+               std::vector<std::string>& errors, std::vector<std::string>& exposed) {
     std::ifstream in(path);
     if (!in) {
         errors.push_back("配置文件无法读取 (cannot read config file): " + path);
@@ -93,11 +95,16 @@ void read_file(const std::string& path, raw_settings& raw, nlohmann::json& ratel
         else if (value.is_boolean()) raw[key] = value.get<bool>() ? "1" : "0";
         else errors.push_back("设置 " + key + " 的类型不对 (wrong type)");
     }
+    // Whoever may read the file has the secrets; whoever may write it runs
+    // the server as they like.
     struct stat st {};
-    if (has_secret && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-        errors.push_back("配置文件含有密钥，但其他用户可读；请执行 chmod 600 " + path +
-                         " (config file holds secrets and is readable by others)");
-    }
+    if (::stat(path.c_str(), &st) != 0) return;
+    if (has_secret && (st.st_mode & 077) != 0)
+        exposed.push_back("配置文件含有密钥，但同组或其他用户可以读写；请执行 chmod 600 " + path +
+                          " (config file holds secrets and is readable or writable by group or others)");
+    else if ((st.st_mode & 022) != 0)
+        exposed.push_back("配置文件可被同组或其他用户修改；请执行 chmod 600 " + path +
+                          " (config file is writable by group or others)");
 }
 
 }  // namespace
@@ -115,9 +122,10 @@ std::map<std::string, std::string> process_environment() {
 config load_config(const std::optional<std::string>& file, const std::map<std::string, std::string>& environment,
                    std::vector<std::string>& warnings) {
     std::vector<std::string> errors;
+    std::vector<std::string> exposed;
     raw_settings raw;
     config c;
-    if (file) read_file(*file, raw, c.ratelimit, errors);
+    if (file) read_file(*file, raw, c.ratelimit, errors, exposed);
 
     std::set<std::string> known_env;
     for (const auto& s : settings()) known_env.insert(env_name(s.key));
@@ -154,6 +162,11 @@ config load_config(const std::optional<std::string>& file, const std::map<std::s
     };
 
     if (const auto* v = get("dev")) c.dev = (*v == "1" || *v == "true");
+    // Only the environment forgives the file's mode: a file others may write
+    // could turn development mode on by itself.
+    auto env_dev = environment.find("PINGYI_DEV");
+    if (env_dev == environment.end() || (env_dev->second != "1" && env_dev->second != "true"))
+        errors.insert(errors.end(), exposed.begin(), exposed.end());
     c.demo = c.dev;
     if (const auto* v = get("demo")) c.demo = (*v == "1" || *v == "true");
     if (const auto* v = get("listen")) {
@@ -210,6 +223,15 @@ config load_config(const std::optional<std::string>& file, const std::map<std::s
     integer("read_timeout_ms", 100, 600000, c.read_timeout_ms);
     integer("idle_timeout_ms", 100, 3600000, c.idle_timeout_ms);
     integer("staff_idle_timeout_s", 1, 43200, c.staff_idle_timeout_s);
+    integer("anomaly_window_s", 1, 30 * 86400, c.anomaly_window_s);
+    text("privacy_contact", c.privacy_contact);
+    // Logs are kept at least six months (Cybersecurity Law art. 21; 等保2.0 level 3, 安全审计): a
+    // shorter retention is refused by name, not only as out of range.
+    if (const auto* v = get("audit_retention_days"); v && parse_integer(*v).value_or(180) < 180)
+        errors.push_back("PINGYI_AUDIT_RETENTION_DAYS 不能少于 180 天：审计记录须至少保存六个月（网络安全法第二十一条） "
+                         "(audit records must be kept at least 180 days): " + *v);
+    else
+        integer("audit_retention_days", 180, 36500, c.audit_retention_days);
 
     auto check_key = [&](const std::string& value, const char* name) {
         if (value.empty()) {

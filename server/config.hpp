@@ -47,6 +47,9 @@ struct config {
     int read_timeout_ms = 10000;   // a request head must arrive within this
     int idle_timeout_ms = 60000;   // keep-alive connections idle this long are closed
     int staff_idle_timeout_s = 1800;  // a staff session unused this long ends
+    int audit_retention_days = 180;  // the staff audit trail keeps entries at least this long (never below 180)
+    int anomaly_window_s = 7 * 86400;  // ballots' client addresses and user-agent hashes are kept this long
+    std::string privacy_contact;  // whom voters ask about their personal information (the privacy notice shows it)
     std::string web_root;  // built front-end assets; empty: next to the binary or in the source tree
 };
 

@@ -1,5 +1,7 @@
 // JSON log lines on stdout, one object a line: {"ts","level","msg",...}.
-// Never pass secrets or raw openids here.
+// Never pass secrets, openids, pseudonyms, tokens, passwords or receipts
+// here; a client address only where the line is a network log (requests,
+// staff logins: 网络安全法 art. 21), never a voter's beside their ballot.
 #pragma once
 
 #include <string_view>

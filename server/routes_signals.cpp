@@ -231,7 +231,11 @@ asio::awaitable<http::reply> review_signal(worker_state& w, signal_store& store,
     }
     co_await store_review(*w.redis, c->id, id, review, ec);
     if (ec) co_return redis_unavailable();
-    log::info("signal reviewed", {{"campaign", c->id}, {"by", auth.who->name}, {"detail", detail}});
+    // Not the id, which may name a voter's address: the audit trail has it.
+    json logged = {{"campaign", c->id}, {"by", auth.who->name}, {"kind", vote::to_string(found->kind)},
+                   {"decision", to_string(*decision)}};
+    if (unit) logged["unit"] = *unit;
+    log::info("signal reviewed", logged);
     json answer = {{"id", id}, {"review", review_json(review)}};
     if (unit) answer["unit"] = {{"id", *unit}, {"status", "fraud"}};
     co_return json_ok(answer);
@@ -240,7 +244,7 @@ asio::awaitable<http::reply> review_signal(worker_state& w, signal_store& store,
 }  // namespace
 
 void add_signal_routes(http::router& r, worker_state& w) {
-    auto store = std::make_shared<signal_store>(*w.redis);
+    auto store = std::make_shared<signal_store>(*w.redis, w.shared.cfg.anomaly_window_s * 1000LL);
     r.add(http::verb::get, "/api/v1/campaigns/{cid}/signals",
           [&w, store](http::request_context& ctx) { return get_signals(w, *store, ctx); });
     r.add(http::verb::post, "/api/v1/campaigns/{cid}/signals/{id}/review",

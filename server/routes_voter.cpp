@@ -12,11 +12,12 @@
 #include "server/campaign_cache.hpp"
 #include "server/durable_eval.hpp"
 #include "server/log.hpp"
+#include "server/privacy_notice.hpp"
+#include "server/privacy_purge.hpp"
 #include "server/responses.hpp"
 #include "server/voter_session.hpp"
 #include "vote/ballot.hpp"
 #include "vote/ballot_script.hpp"
-#include "vote/digest.hpp"
 #include "vote/keys.hpp"
 #include "vote/time.hpp"
 
@@ -72,8 +73,6 @@ bool csrf_ok(const http::request_context& ctx) {
     return cookie && !cookie->empty() && header.size() == cookie->size() &&
            CRYPTO_memcmp(header.data(), cookie->data(), header.size()) == 0;
 }
-
-std::string user_agent_hash(std::string_view ua) { return vote::sha256_hex(ua).substr(0, 12); }
 
 http::status status_of(vote::ballot_result r) {
     switch (r) {
@@ -149,8 +148,9 @@ struct ballot_route {
         request.voter = session->pseudonym;
         request.idempotency_key = std::string(key);
         request.client_address = ctx.client_address;
-        request.user_agent_hash = user_agent_hash(ctx.req[http::field::user_agent]);
+        request.user_agent_hash = user_agent_hash(w.shared.cfg.pseudonym_key, ctx.req[http::field::user_agent]);
         request.nonce = http::random_token(12);
+        request.anomaly_window_ms = w.shared.cfg.anomaly_window_s * 1000LL;
         auto call = vote::ballot_call(request, std::get<vote::ballot>(parsed), limits);
         auto r = co_await durable_eval(w, w.shared.scripts.ballot, std::move(call.keys), std::move(call.args));
         if (r.ec == durability_error::replication_pending) {
@@ -222,9 +222,25 @@ asio::awaitable<http::reply> my_state(worker_state& w, http::request_context& ct
                        {"voted_today", voted}});
 }
 
+// What the privacy page shows: the settings, and with ?campaign= that
+// campaign's retention.
+asio::awaitable<http::reply> privacy(worker_state& w, http::request_context& ctx) {
+    auto cid = http::query_param(ctx.query, "campaign");
+    if (!cid) co_return json_ok(privacy_notice(w.shared.cfg, nullptr, std::nullopt));
+    error_code ec;
+    auto campaign = co_await w.campaigns->get(*cid, ec);
+    if (ec) co_return redis_unavailable();
+    if (!campaign) co_return campaign_not_found();
+    auto purged = co_await purged_at(*w.redis, campaign->id, ec);
+    if (ec) co_return redis_unavailable();
+    co_return json_ok(privacy_notice(w.shared.cfg, campaign.get(), purged));
+}
+
 }  // namespace
 
 void add_voter_routes(http::router& r, worker_state& w) {
+    // Voters' personal data past its campaign's retention: one worker deletes it.
+    if (w.index == 0) start_purge_task(w);
     r.add(http::verb::get, "/h5/", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         co_return serve_page(w, ctx, "h5/index.html");
     });
@@ -243,6 +259,10 @@ void add_voter_routes(http::router& r, worker_state& w) {
     r.add(http::verb::get, "/h5/results/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         co_return serve_page(w, ctx, "h5/results.html");
     });
+    r.add(http::verb::get, "/h5/privacy", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
+        co_return serve_page(w, ctx, "h5/privacy.html");
+    });
+    r.add(http::verb::get, "/api/v1/privacy", [&w](http::request_context& ctx) { return privacy(w, ctx); });
     auto ballots = std::make_shared<ballot_route>(w);
     r.add(http::verb::post, "/api/v1/campaigns/{cid}/ballots",
           [ballots](http::request_context& ctx) { return (*ballots)(ctx); }, {.body_limit = 16 * 1024});

@@ -1,12 +1,18 @@
 // Anomaly signals as the server keeps them: per worker, one analyzer per
 // campaign fed from the ballot log as it grows (only the new entries are
-// read, with the follow times of new voters fetched in one pipelined
-// batch), and the staff's reviews of signals in Redis:
+// read, with their origins and the follow times of new voters fetched in
+// pipelined batches), and the staff's reviews of signals in Redis. Origins
+// (addresses, and the account pseudonyms follow times are kept under) last
+// only the anomaly window: an analyzer is built again from the log once a
+// bucket of origins may have expired, so that it never holds an address
+// Redis no longer keeps, and without origins at all once the campaign's
+// retention is over.
 //
 //   {c:<cid>}:signal-reviews  HASH signal id -> {"decision", "reason", "by", "at"}
 //   pingyi:wx:subscribed:<pseudonym>  STRING when the voter followed (seconds), written by /wechat
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -59,7 +65,7 @@ class signal_store {
 public:
     static constexpr std::size_t page = 1000;
 
-    explicit signal_store(redis::connection& redis, vote::anomaly_config config = {});
+    signal_store(redis::connection& redis, std::int64_t window_ms, vote::anomaly_config config = {});
 
     struct snapshot {
         std::uint64_t analyzed = 0;  // log entries read so far
@@ -71,9 +77,20 @@ public:
     const vote::anomaly_config& config() const { return config_; }
 
 private:
+    struct analysis {
+        vote::analyzer analyzer;
+        bool with_origins = true;
+        std::chrono::steady_clock::time_point built;
+    };
+    // The origins of these entries that Redis still keeps, by seq.
+    boost::asio::awaitable<std::map<std::uint64_t, vote::ballot_origin>> origins_of(
+        std::string_view cid, const std::vector<vote::log_entry>& entries, boost::system::error_code& ec);
+
     redis::connection& redis_;
+    std::int64_t window_ms_;
     vote::anomaly_config config_;
-    std::unordered_map<std::string, std::unique_ptr<vote::analyzer>> analyzers_;
+    // Shared: a request still reading keeps the analysis it started with.
+    std::unordered_map<std::string, std::shared_ptr<analysis>> analyses_;
 };
 
 }  // namespace pingyi::server

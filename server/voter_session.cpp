@@ -44,6 +44,13 @@ std::string voter_pseudonym(std::string_view pseudonym_key, std::string_view app
     return http::base64url(http::hmac_sha256(pseudonym_key, data).substr(0, 16));
 }
 
+std::string user_agent_hash(std::string_view pseudonym_key, std::string_view user_agent) {
+    std::string data = "user-agent";
+    data += '\0';  // apart from the pseudonyms' appid ‖ openid
+    data += user_agent;
+    return http::base64url(http::hmac_sha256(pseudonym_key, data).substr(0, 9));
+}
+
 std::string encode_voter_session(const http::signer& s, const voter_session& v) {
     return s.sign("v1|" + v.pseudonym + "|" + std::to_string(v.expires_s));
 }

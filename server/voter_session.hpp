@@ -20,6 +20,11 @@ inline constexpr std::string_view oauth_cookie = "pingyi_oauth";
 // 22 characters of base64url (128 bits): short in Redis, collision-free in practice.
 std::string voter_pseudonym(std::string_view pseudonym_key, std::string_view appid, std::string_view openid);
 
+// The User-Agent header as a ballot's origin keeps it: a keyed hash (12
+// base64url characters), so that the few common browser strings cannot be
+// found again by hashing candidates.
+std::string user_agent_hash(std::string_view pseudonym_key, std::string_view user_agent);
+
 struct voter_session {
     std::string pseudonym;
     std::int64_t expires_s = 0;

@@ -5,8 +5,11 @@
 #include <vector>
 
 #include "tools/command.hpp"
+#include "tools/purge.hpp"
 #include "tools/user_add.hpp"
+#include "tools/user_manage.hpp"
 #include "tools/verify.hpp"
+#include "tools/verify_audit.hpp"
 #include "tools/wechat_mock_api.hpp"
 #include "tools/wechat_send.hpp"
 
@@ -22,7 +25,17 @@ const std::vector<command>& commands() {
          pingyi::tools::run_wechat_mock_api},
         {{"verify"}, "recompute a ballot log's hash chain and tally", pingyi::tools::verify_usage,
          pingyi::tools::run_verify},
+        {{"verify-audit"}, "recompute a staff audit trail export's hash chain", pingyi::tools::verify_audit_usage,
+         pingyi::tools::run_verify_audit},
+        {{"purge"}, "delete a closed campaign's personal data of voters", pingyi::tools::purge_usage,
+         pingyi::tools::run_purge},
         {{"user", "add"}, "create a staff account", pingyi::tools::user_add_usage, pingyi::tools::run_user_add},
+        {{"user", "passwd"}, "set a staff account's password", pingyi::tools::user_passwd_usage,
+         pingyi::tools::run_user_passwd},
+        {{"user", "role"}, "give a staff account another role", pingyi::tools::user_role_usage,
+         pingyi::tools::run_user_role},
+        {{"user", "totp-reset"}, "remove a staff account's TOTP (a lost phone)", pingyi::tools::user_totp_reset_usage,
+         pingyi::tools::run_user_totp_reset},
     };
     return table;
 }

@@ -1,4 +1,4 @@
-// `pingyi user add NAME --role admin|viewer [--redis-url URL]`: creates a
+// `pingyi user add NAME --role admin|viewer|auditor [--redis-url URL]`: creates a
 // staff account, writing the same record as the server (server/staff_store).
 #pragma once
 

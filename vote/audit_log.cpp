@@ -1,5 +1,6 @@
 #include "vote/audit_log.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <openssl/crypto.h>
@@ -62,10 +63,6 @@ std::optional<log_entry> parse_log_entry(std::string_view id, const std::vector<
             e.voter = v;
         } else if (f == "units") {
             e.units = v;
-        } else if (f == "ip") {
-            e.address = v;
-        } else if (f == "ua") {
-            e.user_agent_hash = v;
         }
     }
     if (!has_time || e.nonce.empty() || e.units.empty()) return std::nullopt;
@@ -87,6 +84,31 @@ std::vector<std::string> receipt_lookup_command(std::string_view cid, const rece
 bool receipt_matches(const receipt_ref& r, const log_entry& e) {
     return r.seq == e.seq && r.nonce.size() == e.nonce.size() &&
            CRYPTO_memcmp(r.nonce.data(), e.nonce.data(), e.nonce.size()) == 0;
+}
+
+std::int64_t origin_bucket_width(std::int64_t window_ms) {
+    constexpr std::int64_t hour_ms = 3'600'000;
+    return std::clamp<std::int64_t>(window_ms, 1, hour_ms);
+}
+
+std::int64_t origin_bucket(std::int64_t time_ms, std::int64_t window_ms) {
+    const auto width = origin_bucket_width(window_ms);
+    return time_ms - time_ms % width;
+}
+
+std::optional<ballot_origin> parse_origin(std::string_view value) {
+    const auto first = value.find(' ');
+    const auto second = first == std::string_view::npos ? first : value.find(' ', first + 1);
+    if (second == std::string_view::npos || first == 0) return std::nullopt;
+    return ballot_origin{std::string(value.substr(0, first)), std::string(value.substr(first + 1, second - first - 1)),
+                         std::string(value.substr(second + 1))};
+}
+
+std::vector<std::string> origin_lookup_command(std::string_view cid, std::int64_t bucket_ms,
+                                               const std::vector<std::uint64_t>& seqs) {
+    std::vector<std::string> command{"HMGET", keys::origin(cid, bucket_ms)};
+    for (auto seq : seqs) command.push_back(std::to_string(seq));
+    return command;
 }
 
 }  // namespace pingyi::vote

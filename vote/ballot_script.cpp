@@ -4,17 +4,21 @@
 
 #include "ratelimit/gcra.hpp"
 #include "vote/keys.hpp"
+#include "vote/log_pseudonym.hpp"
 
 namespace pingyi::vote {
 namespace {
 
 // KEYS: 1 rules, 2 idempotency, 3 voter record, 4 tally, 5 log,
 //       6-8 GCRA state of the voter, address and campaign limits,
-//       9 the refusal counts (what the dashboard shows; not part of the tally).
-// ARGV: 1 now_ms, 2 "1" if an idempotency key was given, 3 voter,
-//       4 client address, 5 user-agent hash, 6 receipt nonce,
-//       7-21 three limits as (name, mode, burst, count, period_ms),
-//       22 n, then n units, then (satisfaction mode) n bands.
+//       9 the refusal counts (what the dashboard shows; not part of the tally),
+//       10 the origin buckets' prefix (the script appends the bucket: same
+//       hash tag, same slot), 11 the key of the log's pseudonyms.
+// ARGV: 1 now_ms, 2 "1" if an idempotency key was given, 3 voter (the
+//       account pseudonym), 4 client address, 5 user-agent hash, 6 receipt
+//       nonce, 7-21 three limits as (name, mode, burst, count, period_ms),
+//       22 the anomaly window in ms, 23 a fresh log key (kept if the campaign
+//       has none yet), 24 n, then n units, then (satisfaction mode) n bands.
 // Every write happens after every check, the XADD (the only write that can
 // fail, on a stream ID out of order) first among them: all or nothing.
 constexpr std::string_view ballot_logic = R"lua(
@@ -60,18 +64,20 @@ local function answer(a)
   return {text, shadow_text, 0}
 end
 
-local r = redis.call('HMGET', KEYS[1], 'opens_ms', 'closes_ms', 'per_unit_per_day', 'per_day', 'mode')
+local r = redis.call('HMGET', KEYS[1], 'opens_ms', 'closes_ms', 'per_unit_per_day', 'per_day', 'mode', 'purged_ms')
 if not r[1] then return {cjson.encode({result = 'unknown_campaign'}), shadow_text, 0} end
 local opens, closes = tonumber(r[1]), tonumber(r[2])
 local per_unit, per_day, rated = tonumber(r[3]), tonumber(r[4]), r[5] == 'ratings'
 if now < opens then return answer({result = 'not_open', state = 'upcoming'}) end
-if now >= closes then return answer({result = 'not_open', state = 'closed'}) end
+-- A purged campaign has lost what de-duplicates voters: it stays closed,
+-- even if closes_at is moved later.
+if now >= closes or r[6] then return answer({result = 'not_open', state = 'closed'}) end
 
-local n = tonumber(ARGV[22])
+local n = tonumber(ARGV[24])
 local units, items = {}, {}
 for i = 1, n do
-  units[i] = ARGV[22 + i]
-  items[i] = rated and (units[i] .. ':' .. ARGV[22 + n + i]) or units[i]
+  units[i] = ARGV[24 + i]
+  items[i] = rated and (units[i] .. ':' .. ARGV[24 + n + i]) or units[i]
 end
 
 -- The voter record holds only today: '#d' the Shanghai day, '#n' the
@@ -93,9 +99,21 @@ for i = 1, n do
 end
 if used + n > per_day then return answer({result = 'daily_limit', remaining_today = per_day - used}) end
 
+local log_key = redis.call('GET', KEYS[11])
+local new_log_key = not log_key
+if new_log_key then log_key = ARGV[23] end
 local seq = (tonumber(redis.call('HGET', KEYS[4], '#ballots')) or 0) + 1
 redis.call('XADD', KEYS[5], string.format('%d-0', seq), 'time', string.format('%d', now), 'nonce', ARGV[6],
-           'voter', ARGV[3], 'units', table.concat(items, ','), 'ip', ARGV[4], 'ua', ARGV[5])
+           'voter', log_pseudonym(log_key, ARGV[3]), 'units', table.concat(items, ','))
+if new_log_key then redis.call('SET', KEYS[11], log_key) end
+-- Where the ballot came from, kept for the anomaly window only, in a bucket
+-- that expires once the window has passed over all of it.
+local window = tonumber(ARGV[22])
+local width = math.min(math.max(window, 1), 3600000)
+local bucket = now - now % width
+local origin = KEYS[10] .. string.format('%d', bucket)
+redis.call('HSET', origin, string.format('%d', seq), ARGV[4] .. ' ' .. ARGV[5] .. ' ' .. ARGV[3])
+redis.call('PEXPIRE', origin, bucket + width + window - now)
 redis.call('HSET', KEYS[4], '#ballots', seq)
 if not stored_day then redis.call('HINCRBY', KEYS[4], '#voters', 1) end
 for i = 1, n do redis.call('HINCRBY', KEYS[4], items[i], 1) end
@@ -115,7 +133,7 @@ local accepted = {result = 'accepted', receipt = string.format('%d-%s', seq, ARG
                   remaining_today = per_day - used - n}
 if rated then
   accepted.ratings = {}
-  for i = 1, n do accepted.ratings[units[i]] = ARGV[22 + n + i] end
+  for i = 1, n do accepted.ratings[units[i]] = ARGV[24 + n + i] end
 end
 return answer(accepted)
 )lua";
@@ -143,7 +161,8 @@ std::vector<std::string> split_names(std::string_view text) {
 }  // namespace
 
 const lua_script& ballot_script() {
-    static const lua_script script(std::string(ratelimit::gcra_lua_function()) + std::string(ballot_logic));
+    static const lua_script script(std::string(ratelimit::gcra_lua_function()) + std::string(log_pseudonym_lua()) +
+                                   std::string(ballot_logic));
     return script;
 }
 
@@ -166,7 +185,9 @@ script_call ballot_call(const ballot_request& q, const ballot& b, const ratelimi
                  keys::limit_voter(q.campaign_id, q.voter),
                  keys::limit_address(q.campaign_id, q.client_address),
                  keys::limit_campaign(q.campaign_id),
-                 keys::refusals(q.campaign_id)};
+                 keys::refusals(q.campaign_id),
+                 keys::origin_prefix(q.campaign_id),
+                 keys::log_key(q.campaign_id)};
     call.args = {std::to_string(q.now_ms), q.idempotency_key.empty() ? "0" : "1", q.voter, q.client_address,
                  q.user_agent_hash, q.nonce};
     for (const ratelimit::limit* l : {&limits.ballot_voter, &limits.ballot_address, &limits.campaign}) {
@@ -176,6 +197,8 @@ script_call ballot_call(const ballot_request& q, const ballot& b, const ratelimi
         call.args.push_back(std::to_string(l->count));
         call.args.push_back(std::to_string(l->period_ms));
     }
+    call.args.push_back(std::to_string(q.anomaly_window_ms));
+    call.args.push_back(q.log_key.empty() ? new_log_key() : q.log_key);
     call.args.push_back(std::to_string(b.units.size()));
     call.args.insert(call.args.end(), b.units.begin(), b.units.end());
     call.args.insert(call.args.end(), b.bands.begin(), b.bands.end());

@@ -22,15 +22,19 @@ std::string_view ballot_script_source();
 
 // How long a stored answer stays under its Idempotency-Key.
 inline constexpr std::int64_t idempotency_ttl_ms = 24 * 3'600'000;
+// How long a ballot's origin (address, user-agent hash) is kept by default: a week.
+inline constexpr std::int64_t default_anomaly_window_ms = 7 * 24 * 3'600'000LL;
 
 struct ballot_request {
     std::string campaign_id;
-    std::string voter;             // pseudonym from the session (22 chars base64url)
+    std::string voter;             // account pseudonym from the session (22 chars base64url)
     std::string idempotency_key;   // empty: none given
     std::string client_address;
-    std::string user_agent_hash;   // short, e.g. 8 hex digits
+    std::string user_agent_hash;   // keyed hash, e.g. 12 hex digits; no spaces
     std::string nonce;             // random receipt token, [A-Za-z0-9_-], e.g. 11 chars of base64url
     std::int64_t now_ms = 0;       // 0: the Redis server's clock (production); tests inject one
+    std::int64_t anomaly_window_ms = default_anomaly_window_ms;  // how long the ballot's origin is kept
+    std::string log_key;           // offered if the campaign has none yet; empty: a fresh new_log_key()
 };
 
 // 1-128 visible ASCII characters (the Idempotency-Key header).

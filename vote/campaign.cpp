@@ -13,6 +13,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::int64_t max_rule_value = 1'000'000;  // keeps the script's arithmetic exact
+constexpr std::int64_t max_retention_days = 3650;
 
 // Thrown inside the parser only, caught by campaign_from_json.
 struct refused {
@@ -151,6 +152,15 @@ wechat_settings parse_wechat(const json* v, const std::string& title) {
     return w;
 }
 
+privacy_settings parse_privacy(const json& v) {
+    require_object(v, "privacy");
+    check_keys(v, "privacy", {"retention_days"});
+    privacy_settings p;
+    if (const json* d = field(v, "retention_days"))
+        p.retention_days = positive_integer(*d, "privacy.retention_days", max_retention_days);
+    return p;
+}
+
 // Band names end up in tally fields ("<unit>:<band>") and in the log's
 // comma-separated units, so they must not contain ':' ',' or control bytes.
 void check_band_names(const json& scoring) {
@@ -167,7 +177,7 @@ void check_band_names(const json& scoring) {
 campaign parse(const json& body) {
     require_object(body, "");
     check_keys(body, "", {"id", "title", "organizer", "opens_at", "closes_at", "units", "rules", "tally_visibility",
-                          "wechat", "scoring"});
+                          "wechat", "scoring", "privacy"});
     campaign c;
     c.id = id_value(required(body, "", "id"), "id");
     c.title = nonempty_string(required(body, "", "title"), "title");
@@ -187,6 +197,7 @@ campaign parse(const json& body) {
         c.scoring = require_object(*s, "scoring");
         check_band_names(c.scoring);
     }
+    if (const json* p = field(body, "privacy")) c.privacy = parse_privacy(*p);
     return c;
 }
 
@@ -213,6 +224,8 @@ campaign_state campaign::state(std::int64_t now_ms) const {
     if (now_ms < closes_ms) return campaign_state::open;
     return campaign_state::closed;
 }
+
+std::int64_t campaign::personal_data_until_ms() const { return closes_ms + privacy.retention_days * day_ms; }
 
 const unit* campaign::find_unit(std::string_view unit_id) const {
     auto it = std::find_if(units.begin(), units.end(), [&](const unit& u) { return u.id == unit_id; });
@@ -264,7 +277,8 @@ nlohmann::json campaign::to_json() const {
               {"news_title", wechat.news_title},
               {"news_description", wechat.news_description},
               {"news_picture", wechat.news_picture ? json(*wechat.news_picture) : json(nullptr)}}},
-            {"scoring", scoring}};
+            {"scoring", scoring},
+            {"privacy", {{"retention_days", privacy.retention_days}}}};
 }
 
 nlohmann::json campaign::public_json(std::int64_t now_ms) const {

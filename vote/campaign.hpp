@@ -45,6 +45,14 @@ struct wechat_settings {
     std::optional<std::string> news_picture;
 };
 
+// What the privacy notice promises voters (个人信息保护法, docs/privacy.zh.md):
+// their personal data is deleted retention_days after closes_at; the log,
+// the tally and the results stay.
+struct privacy_settings {
+    static constexpr std::int64_t default_retention_days = 180;
+    std::int64_t retention_days = default_retention_days;
+};
+
 enum class campaign_state { upcoming, open, closed };
 enum class tally_visibility { staff, everyone };
 
@@ -61,8 +69,11 @@ struct campaign {
     tally_visibility visibility = tally_visibility::staff;
     wechat_settings wechat;
     nlohmann::json scoring = nlohmann::json::object();
+    privacy_settings privacy;
 
     campaign_state state(std::int64_t now_ms) const;
+    // When the voters' personal data is due for deletion: closes_at + the retention.
+    std::int64_t personal_data_until_ms() const;
     const unit* find_unit(std::string_view unit_id) const;
     // scoring.public_method == "satisfaction": ballots carry ratings.
     bool satisfaction_mode() const;

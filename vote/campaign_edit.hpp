@@ -14,7 +14,8 @@ namespace pingyi::vote {
 // Once a campaign has opened, ballots were cast under its units, rules and
 // ballot form; an edit may then change only the title, the organizer, unit
 // names and disclosures, electorates, WeChat texts, tally visibility,
-// closes_at and the scoring (but not the satisfaction ballot form).
+// closes_at, the scoring (but not the satisfaction ballot form) and the
+// privacy retention.
 // nullopt: allowed; otherwise code "campaign_locked" naming the field.
 std::optional<error> locked_change(const campaign& before, const campaign& after, std::int64_t now_ms);
 

@@ -11,6 +11,7 @@ std::string tagged(std::string_view cid, std::string_view rest) {
 
 }  // namespace
 
+std::string pattern(std::string_view cid) { return tagged(cid, "*"); }
 std::string campaign(std::string_view cid) { return tagged(cid, "campaign"); }
 std::string rules(std::string_view cid) { return tagged(cid, "rules"); }
 std::string tally(std::string_view cid) { return tagged(cid, "tally"); }
@@ -27,5 +28,17 @@ std::string limit_address(std::string_view cid, std::string_view address) {
 }
 std::string limit_campaign(std::string_view cid) { return tagged(cid, "rl:c"); }
 std::string refusals(std::string_view cid) { return tagged(cid, "refused"); }
+std::string origin(std::string_view cid, std::int64_t bucket_ms) { return origin_prefix(cid) + std::to_string(bucket_ms); }
+std::string origin_prefix(std::string_view cid) { return tagged(cid, "origin:"); }
+std::string log_key(std::string_view cid) { return tagged(cid, "voter-key"); }
+
+bool holds_personal_data(std::string_view cid, std::string_view key) {
+    const std::string prefix = tagged(cid, "");
+    if (!key.starts_with(prefix)) return false;
+    const std::string_view rest = key.substr(prefix.size());
+    for (std::string_view personal : {"v:", "idem:", "rl:v:", "rl:a:", "origin:"})
+        if (rest.starts_with(personal)) return true;
+    return key == log_key(cid);
+}
 
 }  // namespace pingyi::vote::keys

@@ -21,15 +21,18 @@ const entries = {
   'h5/receipt.js': 'h5/receipt.js',
   'h5/score.js': 'h5/score.js',
   'h5/results.js': 'h5/results.js',
+  'h5/privacy.js': 'h5/privacy.js',
   'staff/staff.css': 'staff/staff.css',
   'staff/login.js': 'staff/login.js',
   'staff/campaigns.js': 'staff/campaigns.js',
   'staff/dashboard.js': 'staff/dashboard.js',
   'staff/screen.js': 'staff/screen.js',
+  'staff/audit.js': 'staff/audit.js',
+  'staff/security.js': 'staff/security.js',
 };
 
-const pages = ['h5/index.html', 'h5/vote.html', 'h5/receipt.html', 'h5/score.html', 'h5/results.html',
-  'admin/login.html', 'admin/index.html', 'admin/dashboard.html', 'screen.html'];
+const pages = ['h5/index.html', 'h5/vote.html', 'h5/receipt.html', 'h5/score.html', 'h5/results.html', 'h5/privacy.html',
+  'admin/login.html', 'admin/index.html', 'admin/dashboard.html', 'admin/audit.html', 'admin/security.html', 'screen.html'];
 
 await rm(dist, { recursive: true, force: true });
 

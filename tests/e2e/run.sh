@@ -69,6 +69,10 @@ wait_port "$redis_port" "$!" redis-server
 viewer_password="E2e-viewer-password-0123"
 printf '%s\n' "$viewer_password" | "$BIN/pingyi" user add e2eviewer --role viewer --redis-url "redis://127.0.0.1:$redis_port/0" \
   >/dev/null || fail "pingyi user add could not create the viewer account"
+# And an auditor, who reads the staff audit trail and nothing else.
+auditor_password="E2e-auditor-password-0123"
+printf '%s\n' "$auditor_password" | "$BIN/pingyi" user add e2eauditor --role auditor --redis-url "redis://127.0.0.1:$redis_port/0" \
+  >/dev/null || fail "pingyi user add could not create the auditor account"
 
 mock_port="$(free_port)"
 "$BIN/pingyi" wechat mock-api --listen "127.0.0.1:$mock_port" --appid wxe2e0000000000000 --secret e2e-app-secret >"$OUT/mock-api.log" 2>&1 &
@@ -108,4 +112,5 @@ PINGYI_E2E_BASE="http://127.0.0.1:$server_port" \
 PINGYI_E2E_ADMIN_TOKEN="$admin_token" \
 PINGYI_E2E_ADMIN_PASSWORD="$admin_password" \
 PINGYI_E2E_VIEWER_PASSWORD="$viewer_password" \
+PINGYI_E2E_AUDITOR_PASSWORD="$auditor_password" \
   node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}"

@@ -6,6 +6,8 @@ export const admin_token = process.env.PINGYI_E2E_ADMIN_TOKEN || '';
 export const admin_password = process.env.PINGYI_E2E_ADMIN_PASSWORD || '';
 // A viewer (read-only staff) account named e2eviewer, which run.sh creates.
 export const viewer_password = process.env.PINGYI_E2E_VIEWER_PASSWORD || '';
+// An auditor account named e2eauditor, which run.sh creates too.
+export const auditor_password = process.env.PINGYI_E2E_AUDITOR_PASSWORD || '';
 export const missing = base ? false : 'PINGYI_E2E_BASE is unset: run tests/e2e/run.sh, which starts the server';
 
 export async function admin_api(method, path, body) {

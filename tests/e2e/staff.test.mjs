@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { accessibility_violations, launch, shot } from './lib.mjs';
 import { admin_api, admin_password, base, campaign_when, missing, sign_in_at_mock, viewer_password } from './server.mjs';
+import { sign_in_staff } from './totp.mjs';
 
 let staff;
 let voter;
@@ -44,9 +45,7 @@ test('log in, create a campaign from the form, edit its title, open it', { skip:
   await page.fill('#password', 'not-the-password');
   await page.click('button[type=submit]');
   await page.waitForFunction(() => document.getElementById('message').textContent.length > 0);
-  await page.fill('#password', admin_password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/admin\/?$/);
+  await sign_in_staff(page, { base, password: admin_password, next: '/admin' });
   await page.fill('#c-id', cid);
   await page.fill('#c-title', '标题待改');
   await page.fill('#c-organizer', '测试普法办公室');

@@ -18,6 +18,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/staff.hpp"
 #include "vote/keys.hpp"
 
 using namespace pingyi::test;
@@ -86,12 +87,10 @@ struct session {
     }
 };
 
+// Signed in as the login page does; an admin enrols TOTP on the way.
 session logged_in(fixture& f, const std::string& user, const std::string& password) {
-    auto r = login(f, user, password);
-    REQUIRE_MESSAGE(r.status == 200, r.body);
-    session s{cookie_value_of(set_cookie_line(r, "pingyi_staff")), json::parse(r.body).at("csrf")};
-    REQUIRE(!s.token.empty());
-    return s;
+    auto s = staff_member(f.server.port(), user, password).sign_in();
+    return session{s.token, s.csrf};
 }
 
 // `pingyi user add` with the password on stdin; the exit status.
@@ -221,15 +220,15 @@ TEST_CASE("a session acts with its CSRF token, not without, and not after logout
 
 TEST_CASE("pingyi user add: a viewer reads but changes nothing") {
     fixture f;
-    REQUIRE(user_add(f, "li.wei", "viewer", "viewer-password") == 0);
-    CHECK(user_add(f, "li.wei", "admin", "another-password") == 1);  // exists: not replaced
-    CHECK(user_add(f, "zhang", "viewer", "short") == 2);
-    CHECK(user_add(f, "zhang", "owner", "long-enough-1") == 2);
+    REQUIRE(user_add(f, "li.wei", "viewer", "Viewer-password") == 0);
+    CHECK(user_add(f, "li.wei", "admin", "Another-password") == 1);  // exists: not replaced
+    CHECK(user_add(f, "zhang", "viewer", "Short-1") == 2);
+    CHECK(user_add(f, "zhang", "owner", "Long-enough-1") == 2);
     CHECK(f.db.integer({"EXISTS", "pingyi:staff:user:zhang"}) == 0);
     CHECK(f.db.string({"HGET", "pingyi:staff:user:li.wei", "role"}) == "viewer");
 
-    CHECK(login(f, "li.wei", "another-password").status == 401);
-    auto s = logged_in(f, "li.wei", "viewer-password");
+    CHECK(login(f, "li.wei", "Another-password").status == 401);
+    auto s = logged_in(f, "li.wei", "Viewer-password");
     auto me = f.call("GET", "/api/v1/admin/me", "", s.headers(false));
     CHECK(json::parse(me.body) == json{{"user", "li.wei"}, {"role", "viewer"}});
 
@@ -271,8 +270,8 @@ TEST_CASE("five quick failures for one account, then 429") {
     CHECK(!limited.header("retry-after").empty());
     CHECK(limited.header("set-cookie").empty());
     // Another account from the same address is not held up (20 a minute per address).
-    REQUIRE(user_add(f, "li.wei", "viewer", "viewer-password") == 0);
-    CHECK(login(f, "li.wei", "viewer-password").status == 200);
+    REQUIRE(user_add(f, "li.wei", "viewer", "Viewer-password") == 0);
+    CHECK(login(f, "li.wei", "Viewer-password").status == 200);
 }
 
 TEST_CASE("staff pages need a session, the login page and the big screen do not") {

@@ -21,6 +21,8 @@
 #include "tests/support/voter.hpp"
 #include "tests/support/voting_server.hpp"
 #include "vote/audit_chain.hpp"
+#include "vote/keys.hpp"
+#include "vote/log_pseudonym.hpp"
 
 using namespace pingyi::test;
 using nlohmann::json;
@@ -93,8 +95,12 @@ void check_log_matches(crash_fixture& f, const std::vector<cast>& casts, const s
         receipts.insert(j.at("receipt").get<std::string>());
         CHECK(voters_in_log.insert(j.at("voter").get<std::string>()).second);  // one ballot per voter
     }
+    // The log names voters by the campaign's pseudonyms of their accounts.
+    sync_redis db(f.redis.port());
+    const auto log_key = db.string({"GET", pingyi::vote::keys::log_key("k1")});
     std::set<std::string> sent;
-    for (const auto& c : casts) sent.insert(pingyi::server::voter_pseudonym(dev_pseudonym_key, appid, c.openid));
+    for (const auto& c : casts)
+        sent.insert(pingyi::vote::log_pseudonym(log_key, pingyi::server::voter_pseudonym(dev_pseudonym_key, appid, c.openid)));
     for (const auto& r : acknowledged_before) CHECK(receipts.count(r) == 1);
     for (const auto& c : casts) {
         CHECK(c.status == 201);

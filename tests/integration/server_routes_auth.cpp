@@ -30,6 +30,7 @@ const std::set<std::string> public_routes = {
     "GET /api/v1/campaigns/{cid}/audit-log/digest",  // published so anyone can check the log
     "GET /api/v1/campaigns/{cid}/receipts/{receipt}",  // a voter checks their ballot
     "GET /api/v1/wechat/jssdk-config",
+    "GET /h5/privacy", "GET /api/v1/privacy",        // the privacy notice, owed to everyone before they sign in
     "GET /admin/login", "POST /admin/login",         // the way in
     "GET /screen/{cid}",                             // a page; its data is guarded
     "GET /__dev/slow",                               // development mode only (shutdown tests)

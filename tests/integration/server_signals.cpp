@@ -12,6 +12,7 @@
 #include "tests/support/campaigns.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/staff.hpp"
 #include "tests/support/voter.hpp"
 #include "tools/wechat_mock_api.hpp"
 
@@ -189,19 +190,11 @@ TEST_CASE("signals: reviews are recorded and audit-logged, fraud grades the unit
         CHECK(unknown.status == 404);
         CHECK(json::parse(unknown.body).at("error").at("code") == "signal_not_found");
         // A staff session needs its CSRF token to write.
-        auto login = http_request(f.port(), "POST", "/admin/login",
-                                  json{{"username", "admin"}, {"password", staff_password}}.dump(),
-                                  {{"Content-Type", "application/json"}});
-        REQUIRE(login.status == 200);
-        auto csrf = json::parse(login.body).at("csrf").get<std::string>();
-        auto cookies = login.header("set-cookie");
-        auto at = cookies.find("pingyi_staff=") + 13;
-        auto token = cookies.substr(at, cookies.find(';', at) - at);
-        std::map<std::string, std::string> h{{"Content-Type", "application/json"},
-                                             {"Cookie", "pingyi_staff=" + token + "; pingyi_csrf=" + csrf}};
+        auto session = staff_member(f.port(), "admin", staff_password).sign_in();
+        auto h = session.headers(false);
         CHECK(http_request(f.port(), "POST", base + network_id + "/review", R"({"decision":"fine","reason":"x"})", h)
                   .status == 403);
-        h["X-CSRF-Token"] = csrf;
+        h["X-CSRF-Token"] = session.csrf;
         auto ok = http_request(f.port(), "POST", base + network_id + "/review",
                                R"({"decision":"fine","reason":"同一单位的职工在单位网络投票"})", h);
         CHECK(ok.status == 200);

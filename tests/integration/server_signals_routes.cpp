@@ -22,6 +22,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/staff.hpp"
 #include "tests/support/voter.hpp"
 #include "tools/wechat_mock_api.hpp"
 #include "wechat/signature.hpp"
@@ -210,18 +211,11 @@ TEST_CASE("routes: nothing but the ballot route changes the tally or the log") {
     auto before = f.ballot_state();
     REQUIRE(before != empty);
 
-    auto login = http_request(f.port(), "POST", "/admin/login",
-                              json{{"username", "admin"}, {"password", staff_password}}.dump(),
-                              {{"Content-Type", "application/json"}});
-    REQUIRE(login.status == 200);
-    auto csrf = json::parse(login.body).at("csrf").get<std::string>();
-    auto cookies = login.header("set-cookie");
-    auto at = cookies.find("pingyi_staff=") + 13;
-    auto staff_token = cookies.substr(at, cookies.find(';', at) - at);
+    auto staff = staff_member(f.port(), "admin", staff_password).sign_in();
 
     std::vector<std::map<std::string, std::string>> credentials{
         {{"Authorization", "Bearer " + admin_token}},
-        {{"Cookie", "pingyi_staff=" + staff_token + "; pingyi_csrf=" + csrf}, {"X-CSRF-Token", csrf}},
+        {{"Cookie", "pingyi_staff=" + staff.token + "; pingyi_csrf=" + staff.csrf}, {"X-CSRF-Token", staff.csrf}},
         {{"Cookie", "pingyi_session=" + v.cookie("pingyi_session") + "; pingyi_csrf=" + v.cookie("pingyi_csrf")},
          {"X-CSRF-Token", v.cookie("pingyi_csrf")}}};
     // Closing the campaign ends its voting, logging out the staff session: last.

@@ -11,6 +11,7 @@
 #include "vote/ballot_script.hpp"
 #include "vote/campaign_store.hpp"
 #include "vote/keys.hpp"
+#include "vote/log_pseudonym.hpp"
 #include "vote/refusals.hpp"
 #include "vote/time.hpp"
 
@@ -150,10 +151,25 @@ TEST_CASE("vote script: an accepted ballot counts, logs and gives a receipt") {
     CHECK(log[0].seq == 1);
     CHECK(log[0].receipt() == a.receipt);
     CHECK(log[0].time_ms == during);
-    CHECK(log[0].voter == "voterAAAAAAAAAAAAAAAAA");
     CHECK(log[0].units == "u1,u3");
-    CHECK(log[0].address == "192.0.2.7");
-    CHECK(log[0].user_agent_hash == "1f2e3d4c");
+    // The log names the voter by the campaign's pseudonym, under the key the
+    // script kept, and says nothing of where the ballot came from...
+    const std::string log_key = r.string({"GET", keys::log_key("c1")});
+    REQUIRE(log_key.size() == log_key_size);
+    CHECK(log[0].voter == log_pseudonym(log_key, "voterAAAAAAAAAAAAAAAAA"));
+    CHECK(log[0].voter.size() == 32);
+    CHECK(log[0].address.empty());
+    // ...which is kept apart, in a bucket expiring with the anomaly window.
+    const auto bucket = origin_bucket(during, default_anomaly_window_ms);
+    const auto origin = parse_origin(r.string({"HGET", keys::origin("c1", bucket), "1"}));
+    REQUIRE(origin);
+    CHECK(origin->address == "192.0.2.7");
+    CHECK(origin->user_agent_hash == "1f2e3d4c");
+    CHECK(origin->account == "voterAAAAAAAAAAAAAAAAA");
+    const auto origin_ttl = r.integer({"PTTL", keys::origin("c1", bucket)});
+    const auto origin_until = bucket + origin_bucket_width(default_anomaly_window_ms) + default_anomaly_window_ms;
+    CHECK(origin_ttl > origin_until - during - 60'000);
+    CHECK(origin_ttl <= origin_until - during);
 
     auto ref = parse_receipt(a.receipt);
     REQUIRE(ref);

@@ -36,6 +36,7 @@ TEST_CASE("a user is created by one script, never overwritten") {
 
 TEST_CASE("a session is stored under the token's digest, in the shape authenticate() reads") {
     staff_user u{"admin", staff_role::admin, "x", 0};
+    u.totp_secret = "JBSWY3DPEHPK3PXP";  // enrolled: an unrestricted session
     auto cmds = create_session_commands("tok", u, "csrf-token", 1000, std::chrono::seconds(1800));
     REQUIRE(cmds.size() == 2);
     const auto& hset = cmds[0];

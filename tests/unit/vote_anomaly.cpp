@@ -47,7 +47,6 @@ struct log_builder {
         e.voter = voter;
         e.units = units;
         e.address = address;
-        e.user_agent_hash = "abcd1234";
         entries.push_back(std::move(e));
     }
 

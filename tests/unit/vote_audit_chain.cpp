@@ -18,7 +18,6 @@ log_entry entry(std::uint64_t seq, std::string voter, std::string units) {
     e.voter = std::move(voter);
     e.units = std::move(units);
     e.address = "10.0.0.1";
-    e.user_agent_hash = "abcd1234";
     return e;
 }
 
