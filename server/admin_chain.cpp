@@ -192,21 +192,16 @@ bool trail_checker::finish(std::uint64_t appended) {
 }
 
 bool trail_file_verifier::fail(std::string problem) {
-    bad_line_ = line_no_;
+    bad_line_ = framing_.line_no();
     return checker_.fail(std::move(problem));
 }
 
 bool trail_file_verifier::add_line(std::string_view line) {
     if (bad_line_ != 0) return false;
-    ++line_no_;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) {
-        if (blank_line_ == 0) blank_line_ = line_no_;
-        return true;
-    }
-    if (blank_line_ != 0) {
-        line_no_ = blank_line_;
-        return fail("空行（审计记录中间不应有空行）");
+    switch (framing_.next(line)) {
+    case vote::ndjson_framing::line_kind::blank: return true;
+    case vote::ndjson_framing::line_kind::blank_inside: return fail("空行（审计记录中间不应有空行）");
+    case vote::ndjson_framing::line_kind::content: break;
     }
     const auto j = json::parse(line, nullptr, false);
     if (!j.is_object()) return fail("不是 JSON 对象");
@@ -245,7 +240,7 @@ bool trail_file_verifier::add_entry(const json& j) {
     e.time_ms = *time_ms;
     auto computed = checker_.add(e);
     if (!computed) {
-        bad_line_ = line_no_;
+        bad_line_ = framing_.line_no();
         return false;
     }
     if (*computed != hash) return fail("哈希不符：本行内容被改动过（重新计算得 " + *computed + "）");

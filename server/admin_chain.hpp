@@ -100,8 +100,7 @@ private:
 
     trail_checker checker_;
     bool anchored_ = false;
-    std::size_t line_no_ = 0;
-    std::size_t blank_line_ = 0;  // a blank line is fine only at the end
+    vote::ndjson_framing framing_;
     std::size_t bad_line_ = 0;
 };
 

@@ -3,16 +3,12 @@
 #include <charconv>
 #include <chrono>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "redis/connection.hpp"
 #include "server/admin_log.hpp"
 #include "server/app.hpp"
+#include "server/background_task.hpp"
 #include "server/campaign_cache.hpp"
 #include "server/log.hpp"
 #include "server/signal_store.hpp"
@@ -28,9 +24,6 @@ namespace {
 
 constexpr std::chrono::hours purge_every{1};
 constexpr std::chrono::seconds purge_retry{10};
-// How often the loop looks whether the worker is stopping: a pending timer
-// keeps the worker's io_context (and a SIGTERM) waiting that long.
-constexpr std::chrono::seconds tick{1};
 
 error_code redis_error() { return boost::system::errc::make_error_code(boost::system::errc::io_error); }
 
@@ -47,25 +40,6 @@ asio::awaitable<void> purge_due(worker_state& w, error_code& ec) {
         auto deleted = co_await purge_personal_data(*w.redis, *c, "system", now, ec);
         if (ec) co_return;
         log::info("personal data purged", {{"campaign", c->id}, {"keys", deleted}});
-    }
-}
-
-// Once at start (as soon as Redis answers), then hourly; a failed round is
-// tried again shortly.
-asio::awaitable<void> keep_purging(worker_state& w) {
-    asio::steady_timer timer(w.ioc);
-    auto next = std::chrono::steady_clock::now();
-    while (!w.stopping()) {
-        if (std::chrono::steady_clock::now() >= next && w.redis->is_up()) {
-            error_code ec;
-            co_await purge_due(w, ec);
-            if (ec) log::warn("personal data purge failed", {{"error", ec.message()}});
-            next = std::chrono::steady_clock::now() + (ec ? std::chrono::steady_clock::duration(purge_retry)
-                                                           : std::chrono::steady_clock::duration(purge_every));
-        }
-        timer.expires_after(tick);
-        error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 }
 
@@ -123,6 +97,11 @@ asio::awaitable<std::uint64_t> purge_personal_data(redis::connection& redis, con
     co_return deleted;
 }
 
-void start_purge_task(worker_state& w) { asio::co_spawn(w.ioc, keep_purging(w), asio::detached); }
+void start_purge_task(worker_state& w) {
+    start_background_task(w, purge_every, purge_retry, [&w](error_code& ec) -> asio::awaitable<void> {
+        co_await purge_due(w, ec);
+        if (ec) log::warn("personal data purge failed", {{"error", ec.message()}});
+    });
+}
 
 }  // namespace pingyi::server

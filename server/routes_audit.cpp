@@ -6,11 +6,6 @@
 #include <limits>
 #include <optional>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "http/query.hpp"
@@ -18,6 +13,7 @@
 #include "redis/connection.hpp"
 #include "server/admin_log.hpp"
 #include "server/app.hpp"
+#include "server/background_task.hpp"
 #include "server/auth.hpp"
 #include "server/log.hpp"
 #include "server/responses.hpp"
@@ -34,9 +30,6 @@ namespace {
 constexpr std::size_t page_size = 1000;
 constexpr std::chrono::hours trim_every{24};
 constexpr std::chrono::seconds trim_retry{10};
-// How often the trim loop looks whether the worker is stopping: a pending
-// timer keeps the worker's io_context (and a SIGTERM) waiting that long.
-constexpr std::chrono::seconds tick{1};
 
 enum class trail_format { ndjson, csv };
 
@@ -152,31 +145,17 @@ asio::awaitable<http::reply> audit_page(worker_state& w, http::request_context& 
     }
 }
 
-// Once at start (as soon as Redis answers), then once a day; a failed trim
-// is tried again shortly. Every server's first worker runs this: the trim
-// script lets only one of them drop a given entry.
-asio::awaitable<void> keep_retention(worker_state& w) {
-    asio::steady_timer timer(w.ioc);
-    auto next = std::chrono::steady_clock::now();
-    while (!w.stopping()) {
-        if (std::chrono::steady_clock::now() >= next && w.redis->is_up()) {
-            error_code ec;
-            auto dropped = co_await trim_admin_log(*w.redis, now_ms(), w.shared.cfg.audit_retention_days, ec);
-            if (ec) log::warn("audit trail trim failed", {{"error", ec.message()}});
-            else if (dropped > 0) log::info("audit trail trimmed", {{"entries", dropped}});
-            next = std::chrono::steady_clock::now() + (ec ? std::chrono::steady_clock::duration(trim_retry)
-                                                           : std::chrono::steady_clock::duration(trim_every));
-        }
-        timer.expires_after(tick);
-        error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-}
-
 }  // namespace
 
 void add_audit_routes(http::router& r, worker_state& w) {
-    if (w.index == 0) asio::co_spawn(w.ioc, keep_retention(w), asio::detached);
+    // Every server's first worker trims: the trim script lets only one of
+    // them drop a given entry.
+    if (w.index == 0)
+        start_background_task(w, trim_every, trim_retry, [&w](error_code& ec) -> asio::awaitable<void> {
+            auto dropped = co_await trim_admin_log(*w.redis, now_ms(), w.shared.cfg.audit_retention_days, ec);
+            if (ec) log::warn("audit trail trim failed", {{"error", ec.message()}});
+            else if (dropped > 0) log::info("audit trail trimmed", {{"entries", dropped}});
+        });
     r.add(http::verb::get, "/api/v1/admin/audit-trail",
           [&w](http::request_context& ctx) { return export_trail(w, ctx); });
     r.add(http::verb::get, "/api/v1/admin/audit-trail/verify",

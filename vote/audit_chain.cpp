@@ -42,24 +42,31 @@ std::string log_chain::append(const log_entry& e) {
     return line.dump();
 }
 
+ndjson_framing::line_kind ndjson_framing::next(std::string_view& line) {
+    ++line_no_;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) {
+        if (blank_line_ == 0) blank_line_ = line_no_;
+        return line_kind::blank;
+    }
+    if (blank_line_ == 0) return line_kind::content;
+    line_no_ = blank_line_;
+    return line_kind::blank_inside;
+}
+
 bool log_verifier::fail(std::string problem) {
     report_.ok = false;
-    report_.line = line_no_;
+    report_.line = framing_.line_no();
     report_.problem = std::move(problem);
     return false;
 }
 
 bool log_verifier::add_line(std::string_view line) {
     if (!report_.ok) return false;
-    ++line_no_;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) {
-        if (blank_line_ == 0) blank_line_ = line_no_;
-        return true;
-    }
-    if (blank_line_ != 0) {
-        line_no_ = blank_line_;
-        return fail("空行（日志中间不应有空行）");
+    switch (framing_.next(line)) {
+    case ndjson_framing::line_kind::blank: return true;
+    case ndjson_framing::line_kind::blank_inside: return fail("空行（日志中间不应有空行）");
+    case ndjson_framing::line_kind::content: break;
     }
     const auto j = nlohmann::json::parse(line, nullptr, false);
     log_entry e;

@@ -37,6 +37,22 @@ private:
     std::string head_{genesis_hash};
 };
 
+// The line framing both exports (the ballot log, the staff audit trail)
+// share: a '\r' before the newline is dropped, blank lines may only end
+// the file.
+class ndjson_framing {
+public:
+    enum class line_kind { content, blank, blank_inside };
+    // Classifies the next line, trimming its '\r'. line_no() then names it
+    // (1-based), or for blank_inside the first blank line before it.
+    line_kind next(std::string_view& line);
+    std::size_t line_no() const { return line_no_; }
+
+private:
+    std::size_t line_no_ = 0;
+    std::size_t blank_line_ = 0;
+};
+
 struct verify_report {
     bool ok = true;
     std::size_t line = 0;   // the first bad line (1-based) when !ok
@@ -57,8 +73,7 @@ private:
     bool fail(std::string problem);
 
     verify_report report_;
-    std::size_t line_no_ = 0;
-    std::size_t blank_line_ = 0;  // a blank line is fine only at the end
+    ndjson_framing framing_;
     std::set<std::string> voters_;
 };
 

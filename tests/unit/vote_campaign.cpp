@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/unit/vote_support.hpp"
 #include "vote/campaign.hpp"
 
 using namespace pingyi::vote;
@@ -9,17 +10,8 @@ using nlohmann::json;
 
 namespace {
 
-json minimal() {
-    return json::parse(R"({"id": "sg2019", "title": "2019年评议",
-        "opens_at": "2019-12-20T09:00:00+08:00", "closes_at": "2019-12-27T18:00:00+08:00",
-        "units": [{"id": "u01", "name": "市公安局"}, {"id": "u02", "name": "市司法局"}]})");
-}
-
-error refusal(const json& body) {
-    auto r = campaign_from_json(body);
-    REQUIRE(std::holds_alternative<error>(r));
-    return std::get<error>(r);
-}
+json minimal() { return test::minimal_campaign_body(); }
+error refusal(const json& body) { return test::campaign_refusal(body); }
 
 }  // namespace
 

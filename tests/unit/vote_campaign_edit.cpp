@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/unit/vote_support.hpp"
 #include "vote/campaign_edit.hpp"
 #include "vote/refusals.hpp"
 #include "vote/time.hpp"
@@ -11,17 +12,8 @@ using nlohmann::json;
 
 namespace {
 
-json body() {
-    return json::parse(R"({"id": "sg2019", "title": "2019年评议",
-        "opens_at": "2019-12-20T09:00:00+08:00", "closes_at": "2019-12-27T18:00:00+08:00",
-        "units": [{"id": "u01", "name": "市公安局"}, {"id": "u02", "name": "市司法局"}]})");
-}
-
-campaign make(const json& j) {
-    auto r = campaign_from_json(j);
-    REQUIRE(std::holds_alternative<campaign>(r));
-    return std::get<campaign>(r);
-}
+json body() { return test::minimal_campaign_body(); }
+campaign make(const json& j) { return test::valid_campaign(j); }
 
 const std::int64_t before_opening = *parse_rfc3339("2019-12-20T08:00:00+08:00");
 const std::int64_t during = *parse_rfc3339("2019-12-22T12:00:00+08:00");

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/unit/vote_support.hpp"
 #include "vote/audit_log.hpp"
 #include "vote/campaign.hpp"
 #include "vote/campaign_edit.hpp"
@@ -15,11 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-json body() {
-    return json::parse(R"({"id": "sg2019", "title": "2019年评议",
-        "opens_at": "2019-12-20T09:00:00+08:00", "closes_at": "2019-12-27T18:00:00+08:00",
-        "units": [{"id": "u01", "name": "市公安局"}]})");
-}
+json body() { return test::minimal_campaign_body(); }
 
 std::variant<campaign, error> with_privacy(const json& privacy) {
     json j = body();
