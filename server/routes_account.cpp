@@ -229,7 +229,11 @@ asio::awaitable<http::reply> change_password(worker_state& w, password_hasher& h
     user.must_change_password = false;
     co_await refresh_restriction(w, ctx, user, ec);
     if (ec) co_return redis_unavailable();
-    json detail = {{"address", ctx.client_address}};
+    // Whoever else held a session on the old password loses it.
+    auto own = http::cookie_value(ctx.req[http::field::cookie], staff_cookie);
+    auto ended = co_await w.redis->exec(end_other_sessions_command(user.name, own.value_or("")));
+    if (!ended.ok()) co_return redis_unavailable();
+    json detail = {{"address", ctx.client_address}, {"other_sessions_ended", ended.value.integer()}};
     co_await record_staff_event(w, user.name, "password.change", detail);
     log::info("staff password changed", {{"user", user.name}});
     co_return no_store(json_ok({{"ok", true}, {"restricted", restriction_of(user)}}));

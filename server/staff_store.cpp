@@ -80,6 +80,7 @@ boost::system::error_code redis_error() {
 
 std::string staff_user_key(std::string_view name) { return "pingyi:staff:user:" + std::string(name); }
 std::string staff_recovery_key(std::string_view name) { return "pingyi:staff:recovery:" + std::string(name); }
+std::string staff_sessions_key(std::string_view name) { return "pingyi:staff:sessions:" + std::string(name); }
 
 bool valid_staff_name(std::string_view name) {
     if (name.empty() || name.size() > 64) return false;
@@ -202,7 +203,25 @@ std::vector<std::vector<std::string>> create_session_commands(std::string_view t
     if (auto restriction = session_restriction(user); !restriction.empty())
         hset.insert(hset.end(), {"restricted", std::string(restriction)});
     std::vector<std::string> expire{"PEXPIRE", key, std::to_string(idle.count())};
-    return {std::move(hset), std::move(expire)};
+    auto sessions = staff_sessions_key(user.name);
+    std::vector<std::string> index{"SADD", sessions, key};
+    std::vector<std::string> index_expire{"PEXPIRE", sessions, std::to_string(staff_session_absolute.count())};
+    return {std::move(hset), std::move(expire), std::move(index), std::move(index_expire)};
+}
+
+std::vector<std::string> end_other_sessions_command(std::string_view name, std::string_view keep_token) {
+    static constexpr std::string_view script = R"lua(
+local ended = 0
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if key ~= ARGV[1] then
+    ended = ended + redis.call('DEL', key)
+    redis.call('SREM', KEYS[1], key)
+  end
+end
+return ended
+)lua";
+    return {"EVAL", std::string(script), "1", staff_sessions_key(name),
+            keep_token.empty() ? std::string() : staff_session_key(keep_token)};
 }
 
 std::vector<std::string> restrict_session_command(std::string_view token, std::string_view restriction) {

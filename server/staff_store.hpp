@@ -12,6 +12,8 @@
 //                                   restricted (a code, see session_restriction) when the session may
 //                                   only do what that code asks; the key's TTL is the idle timeout,
 //                                   refreshed on every use
+//   pingyi:staff:sessions:<name>    SET of the user's session keys (some may have expired), so that a
+//                                   password change can end the others; kept as long as a session lives
 #pragma once
 
 #include <chrono>
@@ -37,6 +39,7 @@ inline constexpr std::chrono::milliseconds staff_session_absolute{std::chrono::h
 
 std::string staff_user_key(std::string_view name);
 std::string staff_recovery_key(std::string_view name);
+std::string staff_sessions_key(std::string_view name);
 
 // [A-Za-z0-9_.-]{1,64}.
 bool valid_staff_name(std::string_view name);
@@ -102,13 +105,17 @@ std::vector<std::string> use_recovery_code_command(std::string_view name, std::s
 // HDEL of the TOTP fields and DEL of the recovery codes.
 std::vector<std::vector<std::string>> remove_totp_commands(std::string_view name);
 
-// HSET and PEXPIRE of a new session, for one pipelined round trip; the
-// session carries the user's session_restriction(), if any.
+// HSET and PEXPIRE of a new session, and its entry in the user's set of
+// sessions, for one pipelined round trip; the session carries the user's
+// session_restriction(), if any.
 std::vector<std::vector<std::string>> create_session_commands(std::string_view token, const staff_user& user,
                                                               std::string_view csrf, std::int64_t now_ms,
                                                               std::chrono::milliseconds idle);
 // HSET (or HDEL) of a session's restriction after the user did what it asked.
 std::vector<std::string> restrict_session_command(std::string_view token, std::string_view restriction);
+// EVAL ending every session of the user but the one of `keep_token` (after
+// a password change): replies how many were still alive.
+std::vector<std::string> end_other_sessions_command(std::string_view name, std::string_view keep_token);
 
 // HMGET of a user record, and the user it replies (each field nullopt when
 // nil): nullopt when there is none or the record is unusable.

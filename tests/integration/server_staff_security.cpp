@@ -303,6 +303,8 @@ TEST_CASE("password change: the current password, the policy, and none of the la
     REQUIRE(f.cli("add li.wei --role viewer", viewer_password) == 0);
     staff_member viewer(f.port(), "li.wei", viewer_password);
     auto s = viewer.sign_in();
+    auto elsewhere = viewer.sign_in();  // the same account on another computer
+    CHECK(f.call("GET", "/api/v1/admin/me", {}, elsewhere.headers(false)).status == 200);
     auto change = [&](const std::string& current, const std::string& wanted) {
         return f.call("POST", "/api/v1/admin/password", json{{"current", current}, {"new", wanted}}.dump(), s.headers());
     };
@@ -325,6 +327,10 @@ TEST_CASE("password change: the current password, the policy, and none of the la
         auto r = change(passwords[passwords.size() - 2], passwords.back());
         REQUIRE_MESSAGE(r.status == 200, r.body);
     }
+    // The change ended the other session, not the one that made it.
+    CHECK(f.call("GET", "/api/v1/admin/me", {}, elsewhere.headers(false)).status == 401);
+    CHECK(f.call("GET", "/api/v1/admin/me", {}, s.headers(false)).status == 200);
+    CHECK(f.entries("password.change").front()["detail"]["other_sessions_ended"] == 1);
     // The current one and the four before it are refused; the sixth back is fine again.
     for (int i = 1; i <= 5; ++i) {
         CAPTURE(i);

@@ -38,7 +38,7 @@ TEST_CASE("a session is stored under the token's digest, in the shape authentica
     staff_user u{"admin", staff_role::admin, "x", 0};
     u.totp_secret = "JBSWY3DPEHPK3PXP";  // enrolled: an unrestricted session
     auto cmds = create_session_commands("tok", u, "csrf-token", 1000, std::chrono::seconds(1800));
-    REQUIRE(cmds.size() == 2);
+    REQUIRE(cmds.size() == 4);
     const auto& hset = cmds[0];
     REQUIRE(hset.size() == 12);
     CHECK(hset[0] == "HSET");
@@ -53,4 +53,7 @@ TEST_CASE("a session is stored under the token's digest, in the shape authentica
     CHECK(hset[8] == "expires");
     CHECK(hset[9] == std::to_string(1000 + 12 * 3600 * 1000LL));
     CHECK(cmds[1] == std::vector<std::string>{"PEXPIRE", staff_session_key("tok"), "1800000"});
+    // Indexed under the user, for as long as a session can live.
+    CHECK(cmds[2] == std::vector<std::string>{"SADD", staff_sessions_key("admin"), staff_session_key("tok")});
+    CHECK(cmds[3] == std::vector<std::string>{"PEXPIRE", staff_sessions_key("admin"), std::to_string(12 * 3600 * 1000LL)});
 }
