@@ -2,6 +2,7 @@
 // start-up errors and graceful shutdown.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <csignal>
 #include <future>
 #include <thread>
@@ -32,10 +33,18 @@ TEST_CASE("healthz, JSON 404 and 405, metrics") {
     r = http_request(server.port(), "DELETE", "/healthz");
     CHECK(r.status == 405);
     CHECK(r.header("allow") == "GET");
-    r = http_request(server.port(), "GET", "/metrics");
-    CHECK(r.status == 200);
-    CHECK(r.body.find("pingyi_http_requests_total{route=\"/healthz\",status=\"200\"} 1") != std::string::npos);
-    CHECK(r.body.find("pingyi_http_requests_total{route=\"unmatched\",status=\"404\"} 1") != std::string::npos);
+    // A request is counted once its answer is written, which may be a moment
+    // after the client has read it (another worker may serve /metrics).
+    const std::string healthz_line = "pingyi_http_requests_total{route=\"/healthz\",status=\"200\"} 1";
+    const std::string unmatched_line = "pingyi_http_requests_total{route=\"unmatched\",status=\"404\"} 1";
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    do {
+        r = http_request(server.port(), "GET", "/metrics");
+        REQUIRE(r.status == 200);
+    } while ((r.body.find(healthz_line) == std::string::npos || r.body.find(unmatched_line) == std::string::npos) &&
+             std::chrono::steady_clock::now() < deadline);
+    CHECK(r.body.find(healthz_line) != std::string::npos);
+    CHECK(r.body.find(unmatched_line) != std::string::npos);
     CHECK(r.body.find("pingyi_http_request_duration_seconds_bucket") != std::string::npos);
     // The access log is JSON, one line a request.
     CHECK(server.log().find("\"msg\":\"request\"") != std::string::npos);
