@@ -515,7 +515,8 @@ describe('staff pages', () => {
     const put = stub.campaign_writes.at(-1);
     assert.equal(put.method, 'PUT');
     const { state, ...definition } = draft;
-    assert.deepEqual(put.body, { ...definition, title: '改过名的评议' });
+    // The stub's campaign has no privacy settings: the form shows the default.
+    assert.deepEqual(put.body, { ...definition, title: '改过名的评议', privacy: { retention_days: 180 } });
     await page.waitForSelector('#campaigns tr:has-text("改过名的评议")');
     assert.match(await page.textContent('#form-title'), /^新建评议$/);
 

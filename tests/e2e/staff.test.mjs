@@ -59,7 +59,9 @@ test('log in, create a campaign from the form, edit its title, open it', { skip:
 
   await row(page).locator('button[data-action=edit]').click();
   await page.waitForFunction(() => document.getElementById('c-title').value === '标题待改');
+  assert.equal(await page.inputValue('#c-retention'), '180');
   await page.fill('#c-title', title);
+  await page.fill('#c-retention', '365');
   await page.click('#form-submit');
   await page.waitForFunction(() => /已保存/.test(document.getElementById('form-message').textContent));
   await page.waitForSelector(`#campaigns tr:has-text("${title}")`);
@@ -72,6 +74,7 @@ test('log in, create a campaign from the form, edit its title, open it', { skip:
   await shot(page, 'staff-1-campaigns');
   const campaign = await campaign_when(cid, (c) => c.state === 'open');
   assert.equal(campaign.title, title);
+  assert.equal(campaign.privacy.retention_days, 365);
   assert.deepEqual(campaign.units.map((u) => [u.id, u.name, u.disclosure.duties]), [['u1', '市公安局', '治安,普法'], ['u2', '市司法局', '宣传']]);
   await page.close();
 });

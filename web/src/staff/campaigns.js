@@ -108,6 +108,7 @@ function campaign_body() {
       max_choices: Number(form.max_choices.value),
     },
     scoring: { ...base.scoring, public_method: form.public_method.value },
+    privacy: { ...base.privacy, retention_days: Number(form.retention_days.value) },
   };
 }
 
@@ -132,7 +133,7 @@ function set_mode(campaign) {
   $('form-cancel').hidden = !campaign;
   $('form-note').hidden = !started;
   $('form-note').textContent = started
-    ? '投票已经开始：开始时间、投票规则和评议单位编号不能再修改；名称、主办单位、单位名称与公示内容、截止时间和计分方式仍可修改。'
+    ? '投票已经开始：开始时间、投票规则和评议单位编号不能再修改；名称、主办单位、单位名称与公示内容、截止时间、个人信息保存天数和计分方式仍可修改。'
     : '';
   if (!campaign) return;
   form.id.value = campaign.id;
@@ -145,6 +146,7 @@ function set_mode(campaign) {
   const rules = campaign.rules || {};
   for (const name of ['per_day', 'per_unit_per_day', 'max_choices']) form[name].value = rules[name];
   form.public_method.value = (campaign.scoring && campaign.scoring.public_method) || 'max';
+  form.retention_days.value = (campaign.privacy && campaign.privacy.retention_days) || 180;
   form.units.value = csv_from_units(campaign.units || []);
 }
 
