@@ -109,11 +109,4 @@ int run(const options& o) {
 }  // namespace
 }  // namespace pingyi::bench
 
-int main(int argc, char** argv) {
-    try {
-        return pingyi::bench::run(pingyi::bench::options(argc, argv));
-    } catch (const std::exception& e) {
-        std::cerr << "bench_connections: " << e.what() << '\n';
-        return 2;
-    }
-}
+int main(int argc, char** argv) { return pingyi::bench::run_tool("bench_connections", argc, argv, pingyi::bench::run); }

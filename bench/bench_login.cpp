@@ -68,11 +68,4 @@ int run(const options& o) {
 }  // namespace
 }  // namespace pingyi::bench
 
-int main(int argc, char** argv) {
-    try {
-        return pingyi::bench::run(pingyi::bench::options(argc, argv));
-    } catch (const std::exception& e) {
-        std::cerr << "bench_login: " << e.what() << '\n';
-        return 2;
-    }
-}
+int main(int argc, char** argv) { return pingyi::bench::run_tool("bench_login", argc, argv, pingyi::bench::run); }

@@ -1,5 +1,6 @@
 #include "bench/options.hpp"
 
+#include <iostream>
 #include <stdexcept>
 
 namespace pingyi::bench {
@@ -26,6 +27,15 @@ std::string options::text(const std::string& name) const {
 long long options::number(const std::string& name, long long fallback) const {
     auto it = values_.find(name);
     return it == values_.end() ? fallback : std::stoll(it->second);
+}
+
+int run_tool(const char* name, int argc, char** argv, const std::function<int(const options&)>& run) {
+    try {
+        return run(options(argc, argv));
+    } catch (const std::exception& e) {
+        std::cerr << name << ": " << e.what() << '\n';
+        return 2;
+    }
 }
 
 }  // namespace pingyi::bench

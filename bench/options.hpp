@@ -1,6 +1,7 @@
 // Command-line options of the benchmark tools: --name value pairs.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -17,5 +18,9 @@ public:
 private:
     std::map<std::string, std::string> values_;
 };
+
+// A tool's main(): parses the options and runs `run`; an exception becomes
+// "<name>: <what>" on stderr and exit status 2.
+int run_tool(const char* name, int argc, char** argv, const std::function<int(const options&)>& run);
 
 }  // namespace pingyi::bench

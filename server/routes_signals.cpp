@@ -15,6 +15,7 @@
 #include "server/campaign_cache.hpp"
 #include "server/log.hpp"
 #include "server/responses.hpp"
+#include "server/route_campaign.hpp"
 #include "server/scoring_store.hpp"
 #include "server/signal_store.hpp"
 #include "vote/time.hpp"
@@ -138,10 +139,10 @@ http::response signal_not_found() {
 asio::awaitable<http::reply> get_signals(worker_state& w, signal_store& store, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, false, false);
     if (!auth.who) co_return std::move(auth.refusal);
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
     auto snap = co_await store.current(*c, ec);
     if (ec) co_return redis_unavailable();
     auto reviews = co_await load_reviews(*w.redis, c->id, ec);
@@ -181,10 +182,10 @@ std::optional<std::string> fraud_unit(const vote::signal& s, const json& body) {
 asio::awaitable<http::reply> review_signal(worker_state& w, signal_store& store, http::request_context& ctx) {
     auto auth = co_await authenticate(w, ctx, true, true);
     if (!auth.who) co_return std::move(auth.refusal);
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return std::move(found.refusal);
+    const auto& c = found.campaign;
     error_code ec;
-    auto c = co_await w.campaigns->get(ctx.param("cid"), ec);
-    if (ec) co_return redis_unavailable();
-    if (!c) co_return campaign_not_found();
 
     auto body = json::parse(ctx.req.body(), nullptr, false);
     if (body.is_discarded()) co_return invalid_input("invalid_json", "", "请求体须为有效的 JSON");
@@ -208,11 +209,11 @@ asio::awaitable<http::reply> review_signal(worker_state& w, signal_store& store,
     auto snap = co_await store.current(*c, ec);
     if (ec) co_return redis_unavailable();
     const auto& id = ctx.param("id");
-    auto found = std::find_if(snap.signals.begin(), snap.signals.end(), [&](const auto& s) { return s.id == id; });
-    if (found == snap.signals.end()) co_return signal_not_found();
+    auto signal = std::find_if(snap.signals.begin(), snap.signals.end(), [&](const auto& s) { return s.id == id; });
+    if (signal == snap.signals.end()) co_return signal_not_found();
     std::optional<std::string> unit;
     if (*decision == review_decision::fraud) {
-        unit = fraud_unit(*found, body);
+        unit = fraud_unit(*signal, body);
         if (!unit) co_return invalid_input("invalid_review", "unit", "须指明此信号涉及的哪个单位弄虚作假");
     }
 
@@ -232,7 +233,7 @@ asio::awaitable<http::reply> review_signal(worker_state& w, signal_store& store,
     co_await store_review(*w.redis, c->id, id, review, ec);
     if (ec) co_return redis_unavailable();
     // Not the id, which may name a voter's address: the audit trail has it.
-    json logged = {{"campaign", c->id}, {"by", auth.who->name}, {"kind", vote::to_string(found->kind)},
+    json logged = {{"campaign", c->id}, {"by", auth.who->name}, {"kind", vote::to_string(signal->kind)},
                    {"decision", to_string(*decision)}};
     if (unit) logged["unit"] = *unit;
     log::info("signal reviewed", logged);

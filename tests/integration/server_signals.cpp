@@ -14,7 +14,7 @@
 #include "tests/support/server_process.hpp"
 #include "tests/support/staff.hpp"
 #include "tests/support/voter.hpp"
-#include "tools/wechat_mock_api.hpp"
+#include "tests/support/voting_server.hpp"
 
 using namespace pingyi::test;
 using nlohmann::json;
@@ -23,32 +23,11 @@ namespace {
 
 const std::string staff_password = "signals-password-1";
 
-struct signals_fixture {
-    redis_server redis;
+struct signals_fixture : voting_server {
     sync_redis db{redis.port()};
-    pingyi::tools::mock_api mock{pingyi::tools::mock_api_options{}};
-    std::unique_ptr<server_process> server;
 
-    signals_fixture() {
-        mock.start();
-        int port = free_port();
-        server = std::make_unique<server_process>(env_map{{"PINGYI_REDIS_URL", redis.url()},
-                                                          {"PINGYI_ADMIN_TOKEN", admin_token},
-                                                          {"PINGYI_ADMIN_PASSWORD", staff_password},
-                                                          {"PINGYI_TRUSTED_PROXIES", "127.0.0.1"},
-                                                          {"PINGYI_WECHAT_APPID", "wxdev0000000000000"},
-                                                          {"PINGYI_WECHAT_SECRET", "devsecret"},
-                                                          {"PINGYI_WECHAT_API_BASE", mock.base_url()},
-                                                          {"PINGYI_WECHAT_OPEN_BASE", mock.base_url()},
-                                                          {"PINGYI_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(port)},
-                                                          {"PINGYI_LISTEN", "127.0.0.1:" + std::to_string(port)}});
-    }
-    int port() const { return server->port(); }
-
-    http_result admin(const std::string& method, const std::string& target, const std::string& body = {}) {
-        return http_request(port(), method, target, body,
-                            {{"Authorization", "Bearer " + admin_token}, {"Content-Type", "application/json"}});
-    }
+    signals_fixture()
+        : voting_server(env_map{{"PINGYI_ADMIN_PASSWORD", staff_password}, {"PINGYI_TRUSTED_PROXIES", "127.0.0.1"}}) {}
 
     // A voter logged in through OAuth casts a ballot from `address`, which
     // the trusted proxy (127.0.0.1) names in X-Forwarded-For.

@@ -24,7 +24,7 @@
 #include "tests/support/server_process.hpp"
 #include "tests/support/staff.hpp"
 #include "tests/support/voter.hpp"
-#include "tools/wechat_mock_api.hpp"
+#include "tests/support/voting_server.hpp"
 #include "wechat/signature.hpp"
 
 using namespace pingyi::test;
@@ -136,27 +136,11 @@ std::string call(int port, const std::string& method, const std::string& target,
     return c.read_all(1000);
 }
 
-struct routes_fixture {
-    redis_server redis;
+struct routes_fixture : voting_server {
     sync_redis db{redis.port()};
-    pingyi::tools::mock_api mock{pingyi::tools::mock_api_options{}};
-    std::unique_ptr<server_process> server;
 
-    routes_fixture() {
-        mock.start();
-        int port = free_port();
-        server = std::make_unique<server_process>(env_map{{"PINGYI_REDIS_URL", redis.url()},
-                                                          {"PINGYI_ADMIN_TOKEN", admin_token},
-                                                          {"PINGYI_ADMIN_PASSWORD", staff_password},
-                                                          {"PINGYI_WECHAT_APPID", "wxdev0000000000000"},
-                                                          {"PINGYI_WECHAT_SECRET", "devsecret"},
-                                                          {"PINGYI_WECHAT_TOKEN", wechat_token},
-                                                          {"PINGYI_WECHAT_API_BASE", mock.base_url()},
-                                                          {"PINGYI_WECHAT_OPEN_BASE", mock.base_url()},
-                                                          {"PINGYI_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(port)},
-                                                          {"PINGYI_LISTEN", "127.0.0.1:" + std::to_string(port)}});
-    }
-    int port() const { return server->port(); }
+    routes_fixture()
+        : voting_server(env_map{{"PINGYI_ADMIN_PASSWORD", staff_password}, {"PINGYI_WECHAT_TOKEN", wechat_token}}) {}
 
     // The tally hash and the whole log stream, as one comparable text.
     std::string ballot_state() {
