@@ -193,6 +193,10 @@ http::server_hooks app::hooks() {
         add_oauth_routes(*routes, w);
         add_signal_routes(*routes, w);
         add_audit_routes(*routes, w);
+        add_organizer_routes(*routes, w);
+        add_unit_routes(*routes, w);
+        add_filing_routes(*routes, w);
+        add_suggestion_routes(*routes, w);
         // Workers are made one after another before any thread runs, so
         // the first one can fix the metric series for all.
         if (!shared_->http_metrics) {

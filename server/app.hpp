@@ -119,6 +119,10 @@ void add_event_routes(http::router& r, worker_state& w);
 void add_oauth_routes(http::router& r, worker_state& w);
 void add_signal_routes(http::router& r, worker_state& w);
 void add_audit_routes(http::router& r, worker_state& w);
+void add_organizer_routes(http::router& r, worker_state& w);
+void add_unit_routes(http::router& r, worker_state& w);
+void add_filing_routes(http::router& r, worker_state& w);
+void add_suggestion_routes(http::router& r, worker_state& w);
 
 // Milliseconds and seconds since the epoch, from the system clock.
 std::int64_t now_ms();

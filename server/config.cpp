@@ -1,5 +1,7 @@
 #include "server/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -34,6 +36,7 @@ const std::vector<setting>& settings() {
         {"web_root", false},         {"read_timeout_ms", false},  {"idle_timeout_ms", false},
         {"staff_idle_timeout_s", false}, {"audit_retention_days", false},
         {"anomaly_window_s", false},  {"privacy_contact", false},
+        {"organizers", false},        {"attachments_dir", false}, {"attachment_max_bytes", false},
     };
     return all;
 }
@@ -55,8 +58,70 @@ std::optional<long long> parse_integer(const std::string& s) {
 using raw_settings = std::map<std::string, std::string>;
 
 // Errors about the file's mode go to `exposed`: PINGYI_DEV=1 forgives them.
+bool valid_organizer_id(std::string_view id) {
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+}
+
+std::string string_member(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The file's "organizers": [{"id", "name", "wechat": {"appid", "secret",
+// "token", "aes_key", "aes_key_previous"}}]. Sets has_secret when an
+// organizer's account is configured (its secret and token are in the file).
+std::vector<organizer_settings> parse_organizers(const nlohmann::json& section, std::vector<std::string>& errors,
+                                                 bool& has_secret) {
+    std::vector<organizer_settings> out;
+    if (!section.is_array()) {
+        errors.push_back("organizers 必须是数组 (must be an array)");
+        return out;
+    }
+    std::set<std::string> ids;
+    for (const auto& entry : section) {
+        if (!entry.is_object()) {
+            errors.push_back("organizers 的每一项必须是对象 (each organizer must be an object)");
+            continue;
+        }
+        organizer_settings o;
+        o.id = string_member(entry, "id");
+        o.name = string_member(entry, "name");
+        if (!valid_organizer_id(o.id)) {
+            errors.push_back("organizers: id 只能由字母、数字、下划线和连字符组成 (invalid organizer id): " + o.id);
+            continue;
+        }
+        if (!ids.insert(o.id).second) errors.push_back("organizers: id 重复 (duplicate organizer id): " + o.id);
+        if (o.name.empty()) errors.push_back("organizers: " + o.id + " 缺少 name (name is required)");
+        if (auto w = entry.find("wechat"); w != entry.end()) {
+            if (!w->is_object()) {
+                errors.push_back("organizers: " + o.id + ".wechat 必须是对象 (must be an object)");
+                continue;
+            }
+            wechat_settings account;
+            account.appid = string_member(*w, "appid");
+            account.secret = string_member(*w, "secret");
+            account.token = string_member(*w, "token");
+            account.aes_key = string_member(*w, "aes_key");
+            account.aes_key_previous = string_member(*w, "aes_key_previous");
+            if (account.appid.empty() || account.secret.empty() || account.token.empty())
+                errors.push_back("organizers: " + o.id + ".wechat 需要 appid、secret 和 token (appid, secret and token are required)");
+            if (!account.aes_key.empty() && account.aes_key.size() != 43)
+                errors.push_back("organizers: " + o.id + ".wechat.aes_key 必须是 43 个字符 (must be 43 characters)");
+            if (!account.aes_key_previous.empty() && account.aes_key_previous.size() != 43)
+                errors.push_back("organizers: " + o.id + ".wechat.aes_key_previous 必须是 43 个字符 (must be 43 characters)");
+            has_secret = true;
+            o.wechat = std::move(account);
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 void read_file(const std::string& path, raw_settings& raw, nlohmann::json& ratelimit_section,
-               std::vector<std::string>& errors, std::vector<std::string>& exposed) {
+               std::vector<organizer_settings>& organizers, std::vector<std::string>& errors,
+               std::vector<std::string>& exposed) {
     std::ifstream in(path);
     if (!in) {
         errors.push_back("配置文件无法读取 (cannot read config file): " + path);
@@ -88,6 +153,10 @@ void read_file(const std::string& path, raw_settings& raw, nlohmann::json& ratel
         if (key == "ratelimit" && value.is_object()) {
             ratelimit_section = value;
             if (value.contains("mode") && value["mode"].is_string()) raw[key] = value["mode"].get<std::string>();
+            continue;
+        }
+        if (key == "organizers") {
+            organizers = parse_organizers(value, errors, has_secret);
             continue;
         }
         if (value.is_string()) raw[key] = value.get<std::string>();
@@ -125,13 +194,13 @@ config load_config(const std::optional<std::string>& file, const std::map<std::s
     std::vector<std::string> exposed;
     raw_settings raw;
     config c;
-    if (file) read_file(*file, raw, c.ratelimit, errors, exposed);
+    if (file) read_file(*file, raw, c.ratelimit, c.organizers, errors, exposed);
 
     std::set<std::string> known_env;
     for (const auto& s : settings()) known_env.insert(env_name(s.key));
     for (const auto& [name, value] : environment) {
         if (name.rfind("PINGYI_", 0) != 0) continue;
-        if (!known_env.count(name)) {
+        if (!known_env.count(name) || name == "PINGYI_ORGANIZERS") {
             warnings.push_back("未知的环境变量，已忽略 (unknown environment variable, ignored): " + name);
             continue;
         }
@@ -225,6 +294,13 @@ config load_config(const std::optional<std::string>& file, const std::map<std::s
     integer("staff_idle_timeout_s", 1, 43200, c.staff_idle_timeout_s);
     integer("anomaly_window_s", 1, 30 * 86400, c.anomaly_window_s);
     text("privacy_contact", c.privacy_contact);
+    text("attachments_dir", c.attachments_dir);
+    integer("attachment_max_bytes", 1024, 100 * 1024 * 1024, c.attachment_max_bytes);
+    for (auto& o : c.organizers)
+        if (o.wechat) {
+            o.wechat->api_base = c.wechat.api_base;
+            o.wechat->open_base = c.wechat.open_base;
+        }
     // Logs are kept at least six months (Cybersecurity Law art. 21; 等保2.0 level 3, 安全审计): a
     // shorter retention is refused by name, not only as out of range.
     if (const auto* v = get("audit_retention_days"); v && parse_integer(*v).value_or(180) < 180)
@@ -264,6 +340,12 @@ config load_config(const std::optional<std::string>& file, const std::map<std::s
         throw config_error(all);
     }
     return c;
+}
+
+const organizer_settings* find_organizer(const config& c, std::string_view id) {
+    for (const auto& o : c.organizers)
+        if (o.id == id) return &o;
+    return nullptr;
 }
 
 }  // namespace pingyi::server

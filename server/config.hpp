@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,16 @@ struct wechat_settings {
     std::string aes_key_previous;
     std::string api_base = "https://api.weixin.qq.com";
     std::string open_base = "https://open.weixin.qq.com";
+};
+
+// An organizer (Art. 18): the city office or a county/district office. Its
+// staff see and change only its campaigns. With `wechat`, its campaigns use
+// its own official account (callbacks at /wechat/<id>); without, the
+// PINGYI_WECHAT_* account.
+struct organizer_settings {
+    std::string id;  // [A-Za-z0-9_-]{1,64}, as campaigns' organizer_id and staff accounts name it
+    std::string name;
+    std::optional<wechat_settings> wechat;  // api_base and open_base as the main account's
 };
 
 struct config {
@@ -50,8 +61,14 @@ struct config {
     int audit_retention_days = 180;  // the staff audit trail keeps entries at least this long (never below 180)
     int anomaly_window_s = 7 * 86400;  // ballots' client addresses and user-agent hashes are kept this long
     std::string privacy_contact;  // whom voters ask about their personal information (the privacy notice shows it)
+    std::vector<organizer_settings> organizers;  // the file's "organizers"; none: one city office
+    std::string attachments_dir;  // where uploaded files are kept; empty: uploads are refused
+    std::size_t attachment_max_bytes = 20 * 1024 * 1024;
     std::string web_root;  // built front-end assets; empty: next to the binary or in the source tree
 };
+
+// The organizer of that id, or null.
+const organizer_settings* find_organizer(const config& c, std::string_view id);
 
 class config_error : public std::runtime_error {
 public:

@@ -13,4 +13,13 @@ boost::asio::awaitable<campaign_lookup> find_campaign(worker_state& w, const htt
     co_return campaign_lookup{std::move(c), {}};
 }
 
+boost::asio::awaitable<staff_campaign_lookup> find_staff_campaign(worker_state& w, const http::request_context& ctx,
+                                                                  bool need_admin, bool write) {
+    auto auth = co_await authenticate(w, ctx, need_admin, write);
+    if (!auth.who) co_return staff_campaign_lookup{std::nullopt, nullptr, std::move(auth.refusal)};
+    auto found = co_await find_campaign(w, ctx);
+    if (!found.campaign) co_return staff_campaign_lookup{std::move(auth.who), nullptr, std::move(found.refusal)};
+    co_return staff_campaign_lookup{std::move(auth.who), std::move(found.campaign), {}};
+}
+
 }  // namespace pingyi::server

@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "http/types.hpp"
+#include "server/auth.hpp"
 #include "server/campaign_cache.hpp"
 
 namespace pingyi::server {
@@ -18,5 +19,17 @@ struct campaign_lookup {
 };
 
 boost::asio::awaitable<campaign_lookup> find_campaign(worker_state& w, const http::request_context& ctx);
+
+// A staff route's start: authenticate (as server/auth.hpp's authenticate),
+// then the campaign, which must belong to the caller's organizer (another
+// organizer's campaign answers 404, as if it did not exist).
+struct staff_campaign_lookup {
+    std::optional<principal> who;
+    campaign_ptr campaign;   // null when refused
+    http::response refusal;  // what to answer when !campaign
+};
+
+boost::asio::awaitable<staff_campaign_lookup> find_staff_campaign(worker_state& w, const http::request_context& ctx,
+                                                                  bool need_admin, bool write);
 
 }  // namespace pingyi::server

@@ -1,8 +1,6 @@
 #include "server/scoring_links.hpp"
 
 #include "eval/id.hpp"
-#include "http/cookies.hpp"
-#include "http/query.hpp"
 
 namespace pingyi::server {
 
@@ -35,15 +33,11 @@ std::string to_string(const scorer& who) {
 }
 
 std::string link_token(const http::signer& signer, std::string_view cid, const scorer& who) {
-    auto signed_value = signer.sign(payload_of(cid, who));
-    return signed_value.substr(signed_value.rfind('.') + 1);
+    return signed_link_token(signer, payload_of(cid, who));
 }
 
 bool link_token_valid(const http::signer& signer, std::string_view cid, const scorer& who, std::string_view token) {
-    if (token.empty() || token.find('.') != std::string_view::npos) return false;
-    auto payload = payload_of(cid, who);
-    auto verified = signer.verify(payload + "." + std::string(token));
-    return verified && *verified == payload;
+    return signed_link_valid(signer, payload_of(cid, who), token);
 }
 
 std::string scoring_url(std::string_view public_url, std::string_view cid, const scorer& who,
@@ -52,13 +46,6 @@ std::string scoring_url(std::string_view public_url, std::string_view cid, const
     std::string url(public_url);
     url.append("/h5/score/").append(cid).append("?as=").append(to_string(who)).append("&t=").append(token);
     return url;
-}
-
-std::optional<std::string> presented_link_token(const http::request_context& ctx) {
-    constexpr std::string_view scheme = "Link ";
-    auto authorization = ctx.req[http::field::authorization];
-    if (authorization.starts_with(scheme)) return std::string(authorization.substr(scheme.size()));
-    return http::query_param(ctx.query, "t");
 }
 
 }  // namespace pingyi::server

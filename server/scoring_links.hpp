@@ -1,16 +1,14 @@
 // Signed scoring links (Art. 10): staff hand each judge and each unit one
 // link, and it lets its holder read and replace their own scores only. The
-// token is an HMAC under PINGYI_SECRET over "s1|<cid>|<judge|unit>|<id>"
-// (the "s1|" prefix keeps it apart from cookies signed with the same key),
-// so nothing per link is stored and a secret rotation keeps links working
-// while the previous secret is still configured.
+// token is a signed link (server/signed_links.hpp) over
+// "s1|<cid>|<judge|unit>|<id>".
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "http/types.hpp"
+#include "server/signed_links.hpp"
 
 namespace pingyi::http {
 class signer;
@@ -40,9 +38,5 @@ bool link_token_valid(const http::signer& signer, std::string_view cid, const sc
 // PUBLIC_URL/h5/score/<cid>?as=judge:j1&t=<token>
 std::string scoring_url(std::string_view public_url, std::string_view cid, const scorer& who,
                         std::string_view token);
-
-// The token a request presents: "Authorization: Link <token>", else the
-// query's `t`; nullopt when it presents none.
-std::optional<std::string> presented_link_token(const http::request_context& ctx);
 
 }  // namespace pingyi::server

@@ -176,12 +176,19 @@ void check_band_names(const json& scoring) {
 
 campaign parse(const json& body) {
     require_object(body, "");
-    check_keys(body, "", {"id", "title", "organizer", "opens_at", "closes_at", "units", "rules", "tally_visibility",
+    check_keys(body, "", {"id", "title", "organizer", "organizer_id", "previous_campaign", "opens_at", "closes_at", "units", "rules", "tally_visibility",
                           "wechat", "scoring", "privacy"});
     campaign c;
     c.id = id_value(required(body, "", "id"), "id");
     c.title = nonempty_string(required(body, "", "title"), "title");
     c.organizer = string_or(body, "", "organizer", "");
+    c.organizer_id = string_or(body, "", "organizer_id", "");
+    if (!c.organizer_id.empty() && !valid_id(c.organizer_id))
+        fail("organizer_id", "organizer_id 只能由字母、数字、下划线和连字符组成（1 至 64 个字符）");
+    c.previous_campaign = string_or(body, "", "previous_campaign", "");
+    if (!c.previous_campaign.empty() && !valid_id(c.previous_campaign))
+        fail("previous_campaign", "previous_campaign 必须是一个评议活动的编号");
+    if (c.previous_campaign == c.id) fail("previous_campaign", "previous_campaign 不能是本活动自己");
     c.opens_ms = time_value(required(body, "", "opens_at"), "opens_at");
     c.closes_ms = time_value(required(body, "", "closes_at"), "closes_at");
     if (c.closes_ms <= c.opens_ms) fail("closes_at", "截止时间 closes_at 必须晚于开始时间 opens_at");
@@ -263,6 +270,8 @@ nlohmann::json campaign::to_json() const {
     return {{"id", id},
             {"title", title},
             {"organizer", organizer},
+            {"organizer_id", organizer_id},
+            {"previous_campaign", previous_campaign},
             {"opens_at", format_rfc3339_shanghai(opens_ms)},
             {"closes_at", format_rfc3339_shanghai(closes_ms)},
             {"units", std::move(units_json)},

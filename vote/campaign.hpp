@@ -61,7 +61,9 @@ std::string_view to_string(campaign_state s);
 struct campaign {
     std::string id;
     std::string title;
-    std::string organizer;
+    std::string organizer;     // the organizer's name, as shown to people
+    std::string organizer_id;  // the organizer that owns it (config "organizers"); "" = the city office
+    std::string previous_campaign;  // last year's campaign, whose rectification reports (整改情况) this one shows
     std::int64_t opens_ms = 0;
     std::int64_t closes_ms = 0;
     std::vector<unit> units;
