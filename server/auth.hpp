@@ -21,7 +21,7 @@ enum class staff_role { viewer, admin, auditor };
 struct principal {
     std::string name;  // the staff user, or "token" for the bearer token
     staff_role role = staff_role::viewer;
-    std::string organizer;  // the organizer whose campaigns they may see; "" = the city level, every organizer
+    std::string organizer{};  // the organizer whose campaigns they may see; "" = the city level, every organizer
 };
 
 inline constexpr std::string_view staff_cookie = "pingyi_staff";

@@ -107,3 +107,56 @@ TEST_CASE("config file with comments, the environment winning, secrets only in 0
     CHECK(error_of({{"PINGYI_DEV", "1"}}, path).find("JSON") != std::string::npos);
     CHECK(error_of({{"PINGYI_DEV", "1"}}, dir.path() + "/missing.json").find("无法读取") != std::string::npos);
 }
+
+TEST_CASE("organizers come from the file, each with an optional WeChat account of its own") {
+    pingyi::test::temp_dir dir;
+    std::string path = dir.path() + "/pingyi.json";
+    auto write = [&](const std::string& organizers) {
+        std::ofstream f(path);
+        f << "{\"wechat_api_base\": \"http://127.0.0.1:9/\", \"organizers\": " << organizers << "}";
+    };
+    const std::string aes_key(43, 'a');
+    write(R"([{"id": "city", "name": "韶关市普法办"},
+              {"id": "wengyuan", "name": "翁源县普法办",
+               "wechat": {"appid": "wxwy", "secret": "s", "token": "t", "aes_key": ")" + aes_key + R"("}}])");
+    chmod(path.c_str(), 0644);
+    // An organizer's account puts its secret in the file.
+    CHECK(error_of({}, path).find("chmod 600") != std::string::npos);
+    chmod(path.c_str(), 0600);
+    auto c = load({{"PINGYI_DEV", "1"}}, nullptr, path);
+    REQUIRE(c.organizers.size() == 2);
+    CHECK(c.organizers[0].id == "city");
+    CHECK_FALSE(c.organizers[0].wechat);
+    const auto* wengyuan = find_organizer(c, "wengyuan");
+    REQUIRE(wengyuan != nullptr);
+    CHECK(wengyuan->name == "翁源县普法办");
+    REQUIRE(wengyuan->wechat);
+    CHECK(wengyuan->wechat->appid == "wxwy");
+    CHECK(wengyuan->wechat->aes_key == aes_key);
+    CHECK(wengyuan->wechat->api_base == "http://127.0.0.1:9");  // the main account's bases
+    CHECK(find_organizer(c, "nowhere") == nullptr);
+
+    write(R"([{"id": "a b", "name": "x"}])");
+    CHECK(error_of({{"PINGYI_DEV", "1"}}, path).find("invalid organizer id") != std::string::npos);
+    write(R"([{"id": "a", "name": "x"}, {"id": "a", "name": "y"}])");
+    CHECK(error_of({{"PINGYI_DEV", "1"}}, path).find("duplicate organizer id") != std::string::npos);
+    write(R"([{"id": "a"}])");
+    CHECK(error_of({{"PINGYI_DEV", "1"}}, path).find("name is required") != std::string::npos);
+    write(R"([{"id": "a", "name": "x", "wechat": {"appid": "wx"}}])");
+    CHECK(error_of({{"PINGYI_DEV", "1"}}, path).find("appid, secret and token are required") != std::string::npos);
+    write(R"([{"id": "a", "name": "x", "wechat": {"appid": "wx", "secret": "s", "token": "t", "aes_key": "short"}}])");
+    CHECK(error_of({{"PINGYI_DEV", "1"}}, path).find("43") != std::string::npos);
+    write(R"({"id": "a"})");
+    CHECK(error_of({{"PINGYI_DEV", "1"}}, path).find("must be an array") != std::string::npos);
+}
+
+TEST_CASE("attachments: a directory and a size limit") {
+    auto c = load({{"PINGYI_DEV", "1"}});
+    CHECK(c.attachments_dir.empty());
+    CHECK(c.attachment_max_bytes == 20u * 1024 * 1024);
+    c = load({{"PINGYI_DEV", "1"}, {"PINGYI_ATTACHMENTS_DIR", "/srv/files"}, {"PINGYI_ATTACHMENT_MAX_BYTES", "4096"}});
+    CHECK(c.attachments_dir == "/srv/files");
+    CHECK(c.attachment_max_bytes == 4096);
+    CHECK(error_of({{"PINGYI_DEV", "1"}, {"PINGYI_ATTACHMENT_MAX_BYTES", "10"}}).find("ATTACHMENT_MAX_BYTES") !=
+          std::string::npos);
+}
