@@ -86,6 +86,14 @@ boost::asio::awaitable<void> record_admin_action(redis::connection& redis, std::
     }
 }
 
+boost::asio::awaitable<void> record_admin_action(redis::connection& redis, const principal& who,
+                                                 std::string_view action, std::string_view campaign,
+                                                 const nlohmann::json& detail, boost::system::error_code& ec) {
+    auto recorded = detail;
+    if (!who.organizer.empty()) recorded["actor_organizer"] = who.organizer;
+    co_await record_admin_action(redis, who.name, action, campaign, recorded, ec);
+}
+
 std::vector<std::string> admin_append_command(std::int64_t time_ms, std::string_view who, std::string_view action,
                                               std::string_view campaign, const nlohmann::json& detail) {
     static const vote::lua_script script{std::string(append_source)};

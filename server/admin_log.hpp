@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/admin_chain.hpp"
+#include "server/auth.hpp"
 
 namespace pingyi::redis {
 class connection;
@@ -37,6 +38,13 @@ inline constexpr std::string_view admin_log_key = "pingyi:admin-log";
 // Appends {time, who, action, campaign, detail}; ec when Redis failed (the
 // caller refuses the action then: no action goes unrecorded).
 boost::asio::awaitable<void> record_admin_action(redis::connection& redis, std::string_view who,
+                                                 std::string_view action, std::string_view campaign,
+                                                 const nlohmann::json& detail, boost::system::error_code& ec);
+
+// The same for a staff member's action: the detail also names their
+// organizer ("actor_organizer"; absent for the city level), so a county's
+// actions can be told apart in the one trail the city's auditors read.
+boost::asio::awaitable<void> record_admin_action(redis::connection& redis, const principal& who,
                                                  std::string_view action, std::string_view campaign,
                                                  const nlohmann::json& detail, boost::system::error_code& ec);
 

@@ -8,19 +8,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "ratelimit/gcra.hpp"
 #include "redis/connection.hpp"
+#include "server/attachment_store.hpp"
 #include "server/campaign_cache.hpp"
 #include "server/demo.hpp"
 #include "server/log.hpp"
 #include "vote/ballot_script.hpp"
 #include "vote/campaign_store.hpp"
 #include "http/client.hpp"
-#include "wechat/api_client.hpp"
-#include "wechat/crypto.hpp"
-#include "wechat/token_store.hpp"
+#include "server/wechat_accounts.hpp"
 
 namespace pingyi::server {
 
@@ -101,16 +101,12 @@ shared_state::shared_state(config c)
     workers = cfg.threads;
     redis_up = std::make_unique<std::atomic<bool>[]>(static_cast<std::size_t>(workers));
     secure_cookies = cfg.public_url.rfind("https://", 0) == 0;
-    if (!cfg.wechat.aes_key.empty()) {
-        try {
-            std::optional<wechat::message_cipher> previous;
-            if (!cfg.wechat.aes_key_previous.empty()) previous.emplace(cfg.wechat.aes_key_previous, cfg.wechat.appid);
-            wechat_keys = std::make_unique<wechat::key_ring>(wechat::message_cipher(cfg.wechat.aes_key, cfg.wechat.appid),
-                                                             std::move(previous));
-        } catch (const std::system_error& e) {
-            throw config_error(std::string("PINGYI_WECHAT_AES_KEY: ") + e.what());
-        }
+    if (!cfg.attachments_dir.empty()) {
+        if (auto problem = prepare_attachments_dir(cfg.attachments_dir))
+            throw config_error("PINGYI_ATTACHMENTS_DIR: " + *problem);
     }
+    blocking = std::make_unique<asio::thread_pool>(2);
+    wechat = std::make_unique<wechat_accounts>(cfg);
 }
 
 shared_state::~shared_state() = default;
@@ -134,12 +130,7 @@ worker_state::worker_state(asio::io_context& io, int i, shared_state& s)
     redis = std::make_unique<redis::connection>(ioc.get_executor(), options);
     campaigns = std::make_unique<campaign_cache>(*redis, s.campaign_changes);
     http_client = std::make_unique<http::client>(ioc.get_executor());
-    wechat::api_options api;
-    api.api_base = s.cfg.wechat.api_base;
-    api.appid = s.cfg.wechat.appid;
-    api.secret = s.cfg.wechat.secret;
-    wechat_api = std::make_unique<wechat::api_client>(api, *http_client);
-    wechat_tokens = std::make_unique<wechat::token_store>(*redis, *wechat_api);
+    wechat = std::make_unique<wechat_clients>(*s.wechat, *http_client, *redis);
 }
 
 worker_state::~worker_state() = default;

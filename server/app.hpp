@@ -24,14 +24,10 @@
 
 namespace boost::asio {
 class io_context;
+class thread_pool;
 }
 namespace pingyi::redis {
 class connection;
-}
-namespace pingyi::wechat {
-class key_ring;
-class api_client;
-class token_store;
 }
 namespace pingyi::http {
 class client;
@@ -40,6 +36,8 @@ class client;
 namespace pingyi::server {
 
 class campaign_cache;
+class wechat_accounts;
+class wechat_clients;
 
 // The Lua scripts every worker's connection loads at connect.
 struct script_set {
@@ -63,11 +61,12 @@ struct shared_state {
     http::trusted_proxies proxies;
     http::static_files web;
     script_set scripts;
-    std::unique_ptr<wechat::key_ring> wechat_keys;  // when an EncodingAESKey is set
+    std::unique_ptr<wechat_accounts> wechat;  // the official accounts, with their keys
     counters stats;
     std::unique_ptr<http::request_metrics> http_metrics;
     std::unique_ptr<std::atomic<bool>[]> redis_up;  // one flag per worker
     std::atomic<std::uint64_t> campaign_changes{0};  // campaign_cache: every worker checks it
+    std::unique_ptr<boost::asio::thread_pool> blocking;  // disk I/O (attachments): never on a worker thread
     int workers = 0;
     bool secure_cookies = false;  // PUBLIC_URL is https
 };
@@ -83,8 +82,7 @@ struct worker_state {
     std::unique_ptr<redis::connection> redis;
     std::unique_ptr<campaign_cache> campaigns;
     std::unique_ptr<http::client> http_client;  // outbound, to WeChat
-    std::unique_ptr<wechat::api_client> wechat_api;
-    std::unique_ptr<wechat::token_store> wechat_tokens;
+    std::unique_ptr<wechat_clients> wechat;  // each account's API client and token store
 
     void start();
     void stop();

@@ -11,22 +11,35 @@
 //
 // `owner` is the caller's key prefix (a campaign's unit, a filing), hash
 // tagged as the caller's other keys are.
+//
+// Backups: the directory and Redis together (docs/operations.zh.md, 附件存放与备份).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
 #include <nlohmann/json.hpp>
 
+#include "http/router.hpp"
 #include "http/types.hpp"
 
 namespace pingyi::server {
 
 struct worker_state;
+struct config;
+
+// Checks at start that the directory is usable, creating it (0750) when
+// missing: the reason it is not, or nullopt.
+std::optional<std::string> prepare_attachments_dir(const std::string& dir);
+
+// An upload route's options: bodies up to attachment_max_bytes (413 beyond).
+http::route_options upload_route_options(const config& cfg);
 
 struct attachment {
     std::string id;
@@ -36,13 +49,17 @@ struct attachment {
     std::string sha256;
     std::int64_t uploaded_ms = 0;
 
-    nlohmann::json to_json() const;
+    nlohmann::json to_json() const;  // uploaded_at as RFC 3339, Shanghai time
 };
 
+// The JSON stored in <owner>:files read back; nullopt when unreadable.
+std::optional<attachment> attachment_from_json(std::string_view text);
+
 // Stores the request's body as a new attachment of `owner`; the file's name
-// comes from the X-File-Name header (percent-encoded UTF-8). Returns the
-// attachment, or the refusal to answer: 413 too large, 415 a type not
-// accepted, 400 no name, 503 attachments_dir unset or Redis down, 500 disk.
+// comes from the X-File-Name header (percent-encoded UTF-8), reduced to a
+// safe display name (server/file_type.hpp). Returns the attachment, or the
+// refusal to answer: 413 too large, 415 a type not accepted, 400 no name,
+// 503 attachments_dir unset or Redis down, 500 disk.
 boost::asio::awaitable<std::variant<attachment, http::response>> store_attachment(worker_state& w,
                                                                                    std::string owner,
                                                                                    const http::request_context& ctx);

@@ -2,7 +2,9 @@
 // (PINGYI_ADMIN_TOKEN), or a staff member with a pingyi_staff session (and,
 // on writes, the X-CSRF-Token header matching the session's token). Admins
 // act, viewers read, auditors read the staff audit trail and nothing else
-// (separation of duties: docs/security.zh.md).
+// (separation of duties: docs/security.zh.md). Each belongs to an organizer
+// (server/organizer_scope.hpp): the session carries the account's, the
+// bearer token is city level.
 #pragma once
 
 #include <optional>
@@ -44,8 +46,8 @@ boost::asio::awaitable<auth_result> authenticate(worker_state& w, const http::re
 // Any signed-in staff member, auditors too: for what concerns their own
 // account (who am I, password, two-step verification, logging out).
 boost::asio::awaitable<auth_result> authenticate_staff(worker_state& w, const http::request_context& ctx, bool write);
-// The staff audit trail's readers: auditors, admins and the bearer token;
-// viewers are refused (403).
+// The staff audit trail's readers: auditors, admins and the bearer token,
+// at the city level; viewers and a county's staff are refused (403).
 boost::asio::awaitable<auth_result> authenticate_audit_reader(worker_state& w, const http::request_context& ctx);
 
 // What a staff page answers a caller without a session: the login page,

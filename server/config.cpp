@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vote/campaign.hpp"
+
 extern char** environ;
 
 namespace pingyi::server {
@@ -58,12 +60,6 @@ std::optional<long long> parse_integer(const std::string& s) {
 using raw_settings = std::map<std::string, std::string>;
 
 // Errors about the file's mode go to `exposed`: PINGYI_DEV=1 forgives them.
-bool valid_organizer_id(std::string_view id) {
-    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-    });
-}
-
 std::string string_member(const nlohmann::json& object, const char* key) {
     auto it = object.find(key);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -88,7 +84,7 @@ std::vector<organizer_settings> parse_organizers(const nlohmann::json& section, 
         organizer_settings o;
         o.id = string_member(entry, "id");
         o.name = string_member(entry, "name");
-        if (!valid_organizer_id(o.id)) {
+        if (!vote::valid_id(o.id)) {
             errors.push_back("organizers: id 只能由字母、数字、下划线和连字符组成 (invalid organizer id): " + o.id);
             continue;
         }

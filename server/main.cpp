@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -61,8 +62,16 @@ int main(int argc, char** argv) {
     options.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
     options.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
 
-    pingyi::server::app application(cfg);
-    pingyi::http::server server(options, application.hooks());
+    // Checks that need more than the settings (the attachments directory,
+    // the WeChat keys) happen here, before the port opens.
+    std::unique_ptr<pingyi::server::app> application;
+    try {
+        application = std::make_unique<pingyi::server::app>(cfg);
+    } catch (const pingyi::server::config_error& e) {
+        std::cerr << "pingyi-server: 配置错误，无法启动 (configuration error, not starting):\n" << e.what() << "\n";
+        return 2;
+    }
+    pingyi::http::server server(options, application->hooks());
     // Caught before the port opens: a SIGTERM right after start must still
     // mean a graceful stop, never the default action's abrupt end.
     boost::asio::io_context signals_ioc;

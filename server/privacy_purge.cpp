@@ -12,6 +12,7 @@
 #include "server/campaign_cache.hpp"
 #include "server/log.hpp"
 #include "server/signal_store.hpp"
+#include "server/suggestion_store.hpp"
 #include "vote/keys.hpp"
 #include "vote/time.hpp"
 
@@ -75,7 +76,9 @@ asio::awaitable<std::uint64_t> purge_personal_data(redis::connection& redis, con
         cursor = page.value.elements()[0].str();
         std::vector<std::string> unlink{"UNLINK"};
         for (const auto& key : page.value.elements()[1].elements())
-            if (vote::keys::holds_personal_data(c.id, key.str()) || key.str() == reviews) unlink.push_back(key.str());
+            if (vote::keys::holds_personal_data(c.id, key.str()) || key.str() == reviews ||
+                suggestion_keys::holds_personal_data(c.id, key.str()))
+                unlink.push_back(key.str());
         if (unlink.size() == 1) continue;
         auto gone = co_await redis.exec(std::move(unlink));
         if (!gone.ok()) {

@@ -2,7 +2,7 @@
 // (个人信息保护法 art. 19 and 47; docs/privacy.zh.md). What goes: every key
 // naming or holding a voter or an address (voter records, idempotency keys,
 // GCRA states, the ballots' origins), the signal reviews (their ids name
-// addresses) and the key of the log's pseudonyms, which leaves the log's
+// addresses), who left which suggestion, and the key of the log's pseudonyms, which leaves the log's
 // pseudonyms unlinkable to any account (crypto-shredding). What stays: the
 // campaign, the log, the tally, the scores and the results, so the export
 // still verifies with the same digest. The rules hash then carries

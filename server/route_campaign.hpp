@@ -32,4 +32,10 @@ struct staff_campaign_lookup {
 boost::asio::awaitable<staff_campaign_lookup> find_staff_campaign(worker_state& w, const http::request_context& ctx,
                                                                   bool need_admin, bool write);
 
+// For a route anyone may call on some campaigns (a public tally, published
+// results) and staff on all: the caller as staff for `c`, found already;
+// another organizer's campaign is refused as find_staff_campaign does.
+boost::asio::awaitable<auth_result> authenticate_for(worker_state& w, const http::request_context& ctx,
+                                                     const vote::campaign& c, bool need_admin, bool write);
+
 }  // namespace pingyi::server

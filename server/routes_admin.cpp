@@ -17,6 +17,7 @@
 #include "server/auth.hpp"
 #include "server/limit_check.hpp"
 #include "server/log.hpp"
+#include "server/organizer_scope.hpp"
 #include "server/password_hashing.hpp"
 #include "server/password_policy.hpp"
 #include "server/recovery_codes.hpp"
@@ -259,7 +260,8 @@ asio::awaitable<http::reply> login(worker_state& w, password_hasher& hasher, htt
     // Every login is on record before the session exists.
     auto restriction = session_restriction(*user);
     if (!restriction.empty()) detail["restricted"] = restriction;
-    co_await record_admin_action(*w.redis, who, "login", "", detail, ec);
+    const principal signed_in{user->name, user->role, user->organizer};
+    co_await record_admin_action(*w.redis, signed_in, "login", "", detail, ec);
     if (ec) co_return redis_unavailable();
     auto token = http::random_token(43);
     auto csrf = http::random_token(32);
@@ -305,7 +307,10 @@ asio::awaitable<http::reply> logout(worker_state& w, http::request_context& ctx)
 asio::awaitable<http::reply> me(worker_state& w, http::request_context& ctx) {
     auto auth = co_await authenticate_staff(w, ctx, false);
     if (!auth.who) co_return std::move(auth.refusal);
-    co_return json_ok({{"user", auth.who->name}, {"role", to_string(auth.who->role)}});
+    auto organizer = describe_organizer(w.shared.cfg, auth.who->organizer);
+    co_return json_ok({{"user", auth.who->name},
+                       {"role", to_string(auth.who->role)},
+                       {"organizer", {{"id", organizer.id}, {"name", organizer.name}}}});
 }
 
 // The machine code of a refusal's body.
@@ -345,7 +350,10 @@ void add_admin_routes(http::router& r, worker_state& w) {
         co_return w.shared.web.serve(ctx.req, "admin/login.html", "no-cache");
     });
     for (auto [path, file] : {std::pair{"/admin", "admin/index.html"}, std::pair{"/admin/dashboard", "admin/dashboard.html"},
-                              std::pair{"/admin/security", "admin/security.html"}})
+                              std::pair{"/admin/security", "admin/security.html"},
+                              std::pair{"/admin/units", "admin/units.html"},
+                              std::pair{"/admin/filings", "admin/filings.html"},
+                              std::pair{"/admin/suggestions", "admin/suggestions.html"}})
         r.add(http::verb::get, path, [&w, file](http::request_context& ctx) { return staff_page(w, ctx, file); });
     add_account_routes(r, w, hasher);
     // The big screen's data follows the results' rules; the page itself is

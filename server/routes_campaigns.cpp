@@ -12,6 +12,7 @@
 #include "server/ballot_log.hpp"
 #include "server/campaign_cache.hpp"
 #include "server/log.hpp"
+#include "server/organizer_scope.hpp"
 #include "server/responses.hpp"
 #include "server/route_campaign.hpp"
 #include "server/scoring_store.hpp"
@@ -33,6 +34,7 @@ nlohmann::json summary_json(const vote::campaign& c, std::int64_t now) {
     return {{"id", c.id},
             {"title", c.title},
             {"organizer", c.organizer},
+            {"organizer_id", c.organizer_id},
             {"opens_at", full["opens_at"]},
             {"closes_at", full["closes_at"]},
             {"state", vote::to_string(c.state(now))}};
@@ -48,6 +50,20 @@ std::variant<vote::campaign, http::response> campaign_of(const nlohmann::json& b
     if (!scoring) return invalid_input("invalid_campaign", scoring.err().path, scoring.err().message);
     campaign.scoring = eval::to_json(scoring.value());
     return std::move(campaign);
+}
+
+// Puts `c` under the organizer `who` may give it (server/organizer_scope.hpp):
+// nullopt, or the refusal. `current`: its organizer before an edit.
+std::optional<http::response> place_campaign(const principal& who, vote::campaign& c,
+                                             std::optional<std::string_view> current, const config& cfg) {
+    auto placed = campaign_organizer(who, c.organizer_id, current, cfg);
+    if (auto* refusal = std::get_if<organizer_refusal>(&placed)) {
+        if (refusal->status == http::status::bad_request)
+            return invalid_input(refusal->code, "organizer_id", refusal->message);
+        return http::json_error(refusal->status, refusal->code, refusal->message);
+    }
+    c.organizer_id = std::move(std::get<std::string>(placed));
+    return std::nullopt;
 }
 
 nlohmann::json json_body(const http::request_context& ctx) {
@@ -69,6 +85,7 @@ asio::awaitable<http::reply> create_campaign(worker_state& w, http::request_cont
     auto parsed = campaign_of(body);
     if (auto* refusal = std::get_if<http::response>(&parsed)) co_return std::move(*refusal);
     auto& campaign = std::get<vote::campaign>(parsed);
+    if (auto refusal = place_campaign(*auth.who, campaign, std::nullopt, w.shared.cfg)) co_return std::move(*refusal);
 
     auto call = vote::create_campaign_call(campaign);
     auto r = co_await w.redis->eval(w.shared.scripts.create_campaign, call.keys, call.args);
@@ -82,8 +99,8 @@ asio::awaitable<http::reply> create_campaign(worker_state& w, http::request_cont
     error_code ec;
     co_await index_campaign(w, campaign, ec);
     if (ec) co_return redis_unavailable();
-    const nlohmann::json detail = {{"title", campaign.title}};
-    co_await record_admin_action(*w.redis, auth.who->name, "campaign.create", campaign.id, detail, ec);
+    const nlohmann::json detail = {{"title", campaign.title}, {"organizer_id", campaign.organizer_id}};
+    co_await record_admin_action(*w.redis, *auth.who, "campaign.create", campaign.id, detail, ec);
     w.campaigns->invalidate();
     log::info("campaign created", {{"campaign", campaign.id}, {"by", auth.who->name}});
     co_return json_ok(campaign.public_json(now_ms()), http::status::created);
@@ -96,7 +113,10 @@ struct stored_campaign {
     vote::campaign value;
 };
 
-asio::awaitable<std::variant<stored_campaign, http::response>> load_stored(worker_state& w, const std::string& cid) {
+// As stored, and still `who`'s organizer's (the cached copy
+// find_staff_campaign checked may be a second old).
+asio::awaitable<std::variant<stored_campaign, http::response>> load_stored(worker_state& w, const principal& who,
+                                                                           const std::string& cid) {
     auto r = co_await w.redis->exec(vote::get_campaign_command(cid));
     if (!r.ok()) co_return redis_unavailable();
     if (r.value.is_nil()) co_return campaign_not_found();
@@ -105,7 +125,9 @@ asio::awaitable<std::variant<stored_campaign, http::response>> load_stored(worke
         log::error("stored campaign unreadable", {{"campaign", cid}, {"error", err->message}});
         co_return internal_error();
     }
-    co_return stored_campaign{r.value.str(), std::move(std::get<vote::campaign>(parsed))};
+    auto& value = std::get<vote::campaign>(parsed);
+    if (!in_scope(who, value.organizer_id)) co_return campaign_not_found();
+    co_return stored_campaign{r.value.str(), std::move(value)};
 }
 
 // The top-level fields whose value differs, for the audit trail.
@@ -141,27 +163,32 @@ asio::awaitable<http::reply> replace_campaign(worker_state& w, const principal& 
         co_await index_campaign(w, after, ec);
         if (ec) co_return redis_unavailable();
     }
-    co_await record_admin_action(*w.redis, who.name, action, after.id, detail, ec);
+    co_await record_admin_action(*w.redis, who, action, after.id, detail, ec);
     w.campaigns->invalidate();
     log::info("campaign changed", {{"campaign", after.id}, {"action", action}, {"by", who.name}});
     co_return json_ok(after.public_json(now_ms()));
 }
 
 asio::awaitable<http::reply> update_campaign(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return std::move(auth.refusal);
-    const std::string cid(ctx.param("cid"));
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& who = *staff.who;
+    const auto& cid = staff.campaign->id;
     auto body = json_body(ctx);
     if (!body.is_object()) co_return invalid_input("invalid_campaign", "", "请求体不是合法的 JSON 对象");
     if (!body.contains("id")) body["id"] = cid;
     if (body["id"] != cid) co_return invalid_input("invalid_campaign", "id", "请求体中的 id 与地址中的活动编号不一致");
-    auto parsed = campaign_of(body);
-    if (auto* refusal = std::get_if<http::response>(&parsed)) co_return std::move(*refusal);
-    const auto& after = std::get<vote::campaign>(parsed);
 
-    auto loaded = co_await load_stored(w, cid);
+    auto loaded = co_await load_stored(w, who, cid);
     if (auto* refusal = std::get_if<http::response>(&loaded)) co_return std::move(*refusal);
     const auto& before = std::get<stored_campaign>(loaded);
+    // An edit that does not name the organizer leaves the campaign where it is.
+    if (!body.contains("organizer_id")) body["organizer_id"] = before.value.organizer_id;
+    auto parsed = campaign_of(body);
+    if (auto* refusal = std::get_if<http::response>(&parsed)) co_return std::move(*refusal);
+    auto& after = std::get<vote::campaign>(parsed);
+    if (auto refusal = place_campaign(who, after, before.value.organizer_id, w.shared.cfg))
+        co_return std::move(*refusal);
     if (auto locked = vote::locked_change(before.value, after, now_ms()))
         co_return http::json_error(http::status::conflict, locked->code, locked->message);
     if (after.scoring != before.value.scoring) {
@@ -171,38 +198,44 @@ asio::awaitable<http::reply> update_campaign(worker_state& w, http::request_cont
         if (published)
             co_return http::json_error(http::status::conflict, "results_published", "结果已经公布，不能再修改计分设置");
     }
-    co_return co_await replace_campaign(w, *auth.who, before, after, "campaign.update");
+    co_return co_await replace_campaign(w, who, before, after, "campaign.update");
 }
 
 asio::awaitable<http::reply> open_campaign(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto loaded = co_await load_stored(w, std::string(ctx.param("cid")));
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    auto loaded = co_await load_stored(w, *staff.who, staff.campaign->id);
     if (auto* refusal = std::get_if<http::response>(&loaded)) co_return std::move(*refusal);
     const auto& before = std::get<stored_campaign>(loaded);
     auto after = vote::opened_now(before.value, now_ms());
     if (!after)
         co_return http::json_error(http::status::conflict, "campaign_closed", "活动已结束，如需延长请修改截止时间");
-    co_return co_await replace_campaign(w, *auth.who, before, *after, "campaign.open");
+    co_return co_await replace_campaign(w, *staff.who, before, *after, "campaign.open");
 }
 
 asio::awaitable<http::reply> close_campaign(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto loaded = co_await load_stored(w, std::string(ctx.param("cid")));
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    auto loaded = co_await load_stored(w, *staff.who, staff.campaign->id);
     if (auto* refusal = std::get_if<http::response>(&loaded)) co_return std::move(*refusal);
     const auto& before = std::get<stored_campaign>(loaded);
-    co_return co_await replace_campaign(w, *auth.who, before, vote::closed_now(before.value, now_ms()),
+    co_return co_await replace_campaign(w, *staff.who, before, vote::closed_now(before.value, now_ms()),
                                         "campaign.close");
 }
 
-asio::awaitable<http::reply> list_campaigns(worker_state& w, http::request_context&) {
+// Anyone gets every campaign (the voters' list); signed-in staff of a county
+// only their organizer's. The summaries are public either way: this spares
+// the county's pages the city's campaigns, it keeps no secret.
+asio::awaitable<http::reply> list_campaigns(worker_state& w, http::request_context& ctx) {
+    auto auth = co_await authenticate(w, ctx, false, false);
+    const principal caller = auth.who.value_or(principal{});
     error_code ec;
     auto all = co_await w.campaigns->all(ec);
     if (ec) co_return redis_unavailable();
     auto now = now_ms();
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& c : all) list.push_back(summary_json(*c, now));
+    for (const auto& c : all)
+        if (in_scope(caller, c->organizer_id)) list.push_back(summary_json(*c, now));
     co_return json_ok({{"campaigns", list}});
 }
 
@@ -217,9 +250,8 @@ asio::awaitable<http::reply> get_tally(worker_state& w, http::request_context& c
     auto found = co_await find_campaign(w, ctx);
     if (!found.campaign) co_return std::move(found.refusal);
     const auto& c = found.campaign;
-    error_code ec;
     if (c->visibility != vote::tally_visibility::everyone) {
-        auto auth = co_await authenticate(w, ctx, false, false);
+        auto auth = co_await authenticate_for(w, ctx, *c, false, false);
         if (!auth.who) co_return std::move(auth.refusal);
     }
     auto command = vote::tally_command(c->id);
@@ -229,11 +261,9 @@ asio::awaitable<http::reply> get_tally(worker_state& w, http::request_context& c
 }
 
 asio::awaitable<http::reply> get_refusals(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, false, false);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, false, false);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
     auto r = co_await w.redis->exec(vote::refusals_command(c->id));
     if (!r.ok()) co_return redis_unavailable();
     co_return json_ok(vote::refusals_json(r.value.strings()));
@@ -274,11 +304,9 @@ asio::awaitable<http::reply> get_receipt(worker_state& w, chain_cache& chains, h
 // The whole log as NDJSON, streamed in pages so a million ballots never sit
 // in memory at once.
 asio::awaitable<http::reply> export_log(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, false, false);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, false, false);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
     http::reply out;
     out.res = http::response{http::status::ok, 11};
     out.res.set(http::field::content_type, "application/x-ndjson; charset=utf-8");

@@ -53,23 +53,28 @@ http::response unit_not_found() { return http::json_error(http::status::not_foun
 
 json time_json(std::int64_t ms) { return ms > 0 ? json(vote::format_rfc3339_shanghai(ms)) : json(nullptr); }
 
-// Who makes a change: the holder of exactly this scorer's link, else an
-// admin. A link that does not fit is refused even if the caller is staff.
+// Who makes a change, and on which campaign: the holder of exactly this
+// scorer's link, else an admin of the campaign's organizer. A link that does
+// not fit is refused even if the caller is staff.
 struct caller {
-    std::optional<std::string> name;  // for the audit trail
-    std::string by;                   // for the stored sheet
+    std::optional<principal> who;  // for the audit trail
+    std::string by;                // for the stored sheet
+    campaign_ptr campaign;
     http::response refusal;
 };
 
 asio::awaitable<caller> link_holder_or_admin(worker_state& w, http::request_context& ctx, const scorer& who) {
     if (auto token = presented_link_token(ctx)) {
         if (!link_token_valid(w.shared.cookie_signer, ctx.param("cid"), who, *token))
-            co_return caller{std::nullopt, {}, invalid_link()};
-        co_return caller{"link:" + to_string(who), "link", {}};
+            co_return caller{std::nullopt, {}, nullptr, invalid_link()};
+        auto found = co_await find_campaign(w, ctx);
+        if (!found.campaign) co_return caller{std::nullopt, {}, nullptr, std::move(found.refusal)};
+        co_return caller{principal{"link:" + to_string(who)}, "link", std::move(found.campaign), {}};
     }
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return caller{std::nullopt, {}, std::move(auth.refusal)};
-    co_return caller{auth.who->name, auth.who->name, {}};
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return caller{std::nullopt, {}, nullptr, std::move(staff.refusal)};
+    auto by = staff.who->name;
+    co_return caller{std::move(staff.who), std::move(by), std::move(staff.campaign), {}};
 }
 
 // The link holder of a read (scoring form, comments): `as` and the token.
@@ -99,7 +104,7 @@ std::optional<json> body_json(const http::request_context& ctx) {
 http::response not_json() { return invalid_input("invalid_json", "", "请求体须为有效的 JSON"); }
 
 // Audit first: a change that cannot be recorded is not made.
-asio::awaitable<bool> audit(worker_state& w, std::string_view who, std::string_view action, std::string_view cid,
+asio::awaitable<bool> audit(worker_state& w, const principal& who, std::string_view action, std::string_view cid,
                             const json& detail) {
     error_code ec;
     co_await record_admin_action(*w.redis, who, action, cid, detail, ec);
@@ -136,7 +141,7 @@ std::size_t item_count(const std::vector<score_sheet>& sheets) {
 // Writes sheets after the audit record; a refusal when that failed.
 asio::awaitable<std::optional<http::response>> store_sheets(worker_state& w, const std::string& cid, sheet_kind kind,
                                                             const std::vector<score_sheet>& sheets, bool whole,
-                                                            const std::string& who) {
+                                                            const principal& who) {
     json detail = {{"owners", json::array()}, {"scores", item_count(sheets)}, {"whole", whole}};
     for (const auto& s : sheets) detail["owners"].push_back(s.owner);
     const auto action = "scores." + std::string(kind_name(kind)) + ".replace";
@@ -146,22 +151,20 @@ asio::awaitable<std::optional<http::response>> store_sheets(worker_state& w, con
     auto changed = co_await replace_sheets(*w.redis, cid, kind, sheets, whole, ec);
     if (ec) co_return redis_unavailable();
     if (!changed) co_return scores_frozen();
-    log::info("scores replaced", {{"campaign", cid}, {"action", action}, {"by", who}, {"detail", detail}});
+    log::info("scores replaced", {{"campaign", cid}, {"action", action}, {"by", who.name}, {"detail", detail}});
     co_return std::nullopt;
 }
 
 // PUT panel-scores and peer-scores: every judge's (rater's) scores at once.
 asio::awaitable<http::reply> put_all_scores(worker_state& w, http::request_context& ctx, sheet_kind kind) {
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
     auto body = body_json(ctx);
     if (!body) co_return not_json();
-    auto sheets = parse_sheets(kind, *body, {}, eval_units(*c, {}), now_ms(), auth.who->name);
+    auto sheets = parse_sheets(kind, *body, {}, eval_units(*c, {}), now_ms(), staff.who->name);
     if (!sheets) co_return invalid_input("invalid_scores", sheets.err().path, sheets.err().message);
-    auto failure = co_await store_sheets(w, c->id, kind, sheets.value(), true, auth.who->name);
+    auto failure = co_await store_sheets(w, c->id, kind, sheets.value(), true, *staff.who);
     if (failure) co_return std::move(*failure);
     json owners = json::array();
     for (const auto& sheet : sheets.value()) owners.push_back(sheet.owner);
@@ -176,16 +179,14 @@ asio::awaitable<http::reply> put_own_scores(worker_state& w, http::request_conte
         co_return invalid_input("invalid_scores", "", "编号须为 1 到 64 个字母、数字、_ 或 -");
     const scorer holder{kind == sheet_kind::panel ? scorer_kind::judge : scorer_kind::unit, owner};
     auto who = co_await link_holder_or_admin(w, ctx, holder);
-    if (!who.name) co_return std::move(who.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    if (!who.campaign) co_return std::move(who.refusal);
+    const auto& c = who.campaign;
     auto body = body_json(ctx);
     if (!body) co_return not_json();
     auto at = now_ms();
     auto sheets = parse_sheets(kind, *body, owner, eval_units(*c, {}), at, who.by);
     if (!sheets) co_return invalid_input("invalid_scores", sheets.err().path, sheets.err().message);
-    auto failure = co_await store_sheets(w, c->id, kind, sheets.value(), false, *who.name);
+    auto failure = co_await store_sheets(w, c->id, kind, sheets.value(), false, *who.who);
     if (failure) co_return std::move(*failure);
     co_return json_ok({{kind == sheet_kind::panel ? "judge" : "rater", owner},
                        {"scores", item_count(sheets.value())},
@@ -193,11 +194,10 @@ asio::awaitable<http::reply> put_own_scores(worker_state& w, http::request_conte
 }
 
 asio::awaitable<http::reply> put_status(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
+    const auto& who = *staff.who;
     error_code ec;
     const auto& uid = ctx.param("uid");
     if (!c->find_unit(uid)) co_return unit_not_found();
@@ -222,24 +222,22 @@ asio::awaitable<http::reply> put_status(worker_state& w, http::request_context& 
     if (*status != eval::unit_status::present && reason.find_first_not_of(" \t\r\n") == std::string::npos)
         co_return invalid_input("invalid_status", "reason", "缺席评议或弄虚作假须写明原因");
 
-    status_record record{*status, reason, auth.who->name, now_ms()};
+    status_record record{*status, reason, who.name, now_ms()};
     json detail = {{"unit", uid}, {"status", eval::to_string(*status)}, {"reason", reason}};
-    auto recorded = co_await audit(w, auth.who->name, "unit.status", c->id, detail);
+    auto recorded = co_await audit(w, who, "unit.status", c->id, detail);
     if (!recorded) co_return redis_unavailable();
     auto changed = co_await set_unit_status(*w.redis, c->id, uid, record, ec);
     if (ec) co_return redis_unavailable();
     if (!changed) co_return scores_frozen();
-    log::info("unit status set", {{"campaign", c->id}, {"by", auth.who->name}, {"detail", detail}});
+    log::info("unit status set", {{"campaign", c->id}, {"by", who.name}, {"detail", detail}});
     co_return json_ok({{"id", uid}, {"status", eval::to_string(*status)}, {"reason", reason},
                        {"updated_at", time_json(record.at_ms)}});
 }
 
 asio::awaitable<http::reply> get_public_scores(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, false, false);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, false, false);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
     evaluation e;
     auto failure = co_await evaluate_now(w, *c, e);
     if (failure) co_return std::move(*failure);
@@ -292,7 +290,7 @@ asio::awaitable<http::reply> get_results(worker_state& w, http::request_context&
     auto frozen = co_await published_field(*w.redis, c->id, field_of(form), ec);
     if (ec) co_return redis_unavailable();
     if (frozen) co_return respond(form, *c, std::move(*frozen));
-    auto auth = co_await authenticate(w, ctx, false, false);
+    auto auth = co_await authenticate_for(w, ctx, *c, false, false);
     if (!auth.who) co_return std::move(auth.refusal);
     evaluation e;
     auto failure = co_await evaluate_now(w, *c, e);
@@ -301,11 +299,10 @@ asio::awaitable<http::reply> get_results(worker_state& w, http::request_context&
 }
 
 asio::awaitable<http::reply> publish(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
+    const auto& who = *staff.who;
     error_code ec;
     auto already = http::json_error(http::status::conflict, "already_published", "结果已经发布，不能重复发布");
     // Frozen results must include every vote: nothing is published while ballots can still come in.
@@ -318,21 +315,21 @@ asio::awaitable<http::reply> publish(worker_state& w, http::request_context& ctx
         if (e.snapshot.published) co_return already;
         frozen_results frozen;
         frozen.at_ms = now_ms();
-        frozen.by = auth.who->name;
+        frozen.by = who.name;
         frozen.results = render(results_form::json, *c, e, frozen.at_ms);
         frozen.csv = render(results_form::csv, *c, e, frozen.at_ms);
         frozen.report = render(results_form::report, *c, e, frozen.at_ms);
         frozen.inputs = frozen_inputs_json(e.input, e.snapshot).dump();
         if (attempt == 0) {
             json detail = {{"units", e.units.size()}, {"revision", e.snapshot.revision}};
-            auto recorded = co_await audit(w, auth.who->name, "results.publish", c->id, detail);
+            auto recorded = co_await audit(w, who, "results.publish", c->id, detail);
             if (!recorded) co_return redis_unavailable();
         }
         auto outcome = co_await publish_results(*w.redis, c->id, e.snapshot.revision, frozen, ec);
         if (ec) co_return redis_unavailable();
         if (outcome == publish_outcome::already_published) co_return already;
         if (outcome == publish_outcome::published) {
-            log::info("results published", {{"campaign", c->id}, {"by", auth.who->name}});
+            log::info("results published", {{"campaign", c->id}, {"by", who.name}});
             co_return http::json_response(http::status::ok, std::move(frozen.results));
         }
     }
@@ -340,11 +337,9 @@ asio::awaitable<http::reply> publish(worker_state& w, http::request_context& ctx
 }
 
 asio::awaitable<http::reply> create_links(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
     error_code ec;
     auto body = body_json(ctx);
     if (!body) co_return not_json();
@@ -366,7 +361,7 @@ asio::awaitable<http::reply> create_links(worker_state& w, http::request_context
         }
     }
     const json detail = {{"judges", judges}};
-    auto recorded = co_await audit(w, auth.who->name, "scoring.links", c->id, detail);
+    auto recorded = co_await audit(w, *staff.who, "scoring.links", c->id, detail);
     if (!recorded) co_return redis_unavailable();
     co_await register_judges(*w.redis, c->id, judges, now_ms(), ec);
     if (ec) co_return redis_unavailable();
@@ -402,11 +397,9 @@ json progress_entry(const std::string& id, const score_sheet* sheet) {
 }
 
 asio::awaitable<http::reply> get_progress(worker_state& w, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, false, false);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, false, false);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
     error_code ec;
     auto s = co_await load_scoring(*w.redis, c->id, ec);
     if (ec) co_return redis_unavailable();
@@ -502,15 +495,10 @@ asio::awaitable<http::reply> get_comments(worker_state& w, http::request_context
     if (ec) co_return redis_unavailable();
     if (!inputs)
         co_return http::json_error(http::status::conflict, "not_published", "结果发布后才能查看评议意见");
-    auto frozen = json::parse(*inputs, nullptr, false);
     json comments = json::array();
-    if (frozen.is_object() && frozen.contains("panel") && frozen["panel"].is_array()) {
-        for (const auto& p : frozen["panel"]) {
-            if (p.value("unit", "") != unit->id || p.value("comment", "").empty()) continue;
-            // Numbered among this unit's commenters, so judges stay anonymous.
-            comments.push_back({{"judge", "评议员" + std::to_string(comments.size() + 1)}, {"comment", p["comment"]}});
-        }
-    }
+    // Numbered among this unit's commenters, so judges stay anonymous.
+    for (auto& comment : published_comments(*inputs, unit->id))
+        comments.push_back({{"judge", "评议员" + std::to_string(comments.size() + 1)}, {"comment", std::move(comment)}});
     co_return json_ok({{"unit", {{"id", unit->id}, {"name", unit->name}}}, {"comments", std::move(comments)}});
 }
 

@@ -118,17 +118,21 @@ asio::awaitable<void> stream_events(worker_state& w, http::streamer& s, std::str
     }
 }
 
-// Staff get everything; anyone else the tally when it is public and the
-// results once published, and a 401 when neither is there to see.
+// Staff of the campaign's organizer get everything; anyone else (another
+// organizer's staff too) the tally when it is public and the results once
+// published, and when neither is there to see a 401 (another organizer's
+// staff: a 404, as on every staff route).
 asio::awaitable<http::reply> events(worker_state& w, http::request_context& ctx) {
     auto found = co_await find_campaign(w, ctx);
     if (!found.campaign) co_return std::move(found.refusal);
     const auto& c = found.campaign;
     error_code ec;
-    auto auth = co_await authenticate(w, ctx, false, false);
+    auto auth = co_await authenticate_for(w, ctx, *c, false, false);
     bool staff = auth.who.has_value();
     if (!staff) {
-        if (auth.refusal.result() != http::status::unauthorized) co_return std::move(auth.refusal);
+        auto refused = auth.refusal.result();
+        if (refused != http::status::unauthorized && refused != http::status::not_found)
+            co_return std::move(auth.refusal);
         auto published = co_await published_field(*w.redis, c->id, "results", ec);
         if (ec) co_return redis_unavailable();
         if (c->visibility != vote::tally_visibility::everyone && !published) co_return std::move(auth.refusal);

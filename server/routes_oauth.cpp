@@ -12,9 +12,11 @@
 #include "http/query.hpp"
 #include "redis/connection.hpp"
 #include "server/app.hpp"
+#include "server/campaign_cache.hpp"
 #include "server/log.hpp"
 #include "server/responses.hpp"
 #include "server/voter_session.hpp"
+#include "server/wechat_accounts.hpp"
 #include "vote/digest.hpp"
 #include "wechat/api_client.hpp"
 #include "wechat/token_store.hpp"
@@ -39,7 +41,12 @@ bool valid_state(std::string_view s) {
     return true;
 }
 
-std::string code_key(std::string_view code) { return "pingyi:oauth:code:" + vote::sha256_hex(code); }
+// The default account's keys are named as on the single-account server.
+std::string code_key(const wechat_account& account, std::string_view code) {
+    std::string key = "pingyi:oauth:code:";
+    if (!account.id.empty()) key += account.id + ":";
+    return key + vote::sha256_hex(code);
+}
 
 http::response bad_request_page(std::string_view message, std::string_view retry) {
     return message_page(http::status::bad_request, "登录未完成", message, retry, "重新进入");
@@ -64,8 +71,9 @@ struct code_outcome {
     std::optional<http::response> failure;
 };
 
-asio::awaitable<code_outcome> resolve_code(worker_state& w, const std::string& code, const std::string& retry) {
-    auto key = code_key(code);
+asio::awaitable<code_outcome> resolve_code(worker_state& w, const wechat_account& account, const std::string& code,
+                                           const std::string& retry) {
+    auto key = code_key(account, code);
     std::vector<std::string> claim{"SET", key, std::string(pending), "NX", "GET", "EX", std::to_string(code_memory_s)};
     auto claimed = co_await w.redis->exec(std::move(claim));
     if (claimed.ec) co_return code_outcome{{}, busy_page(retry)};
@@ -88,7 +96,7 @@ asio::awaitable<code_outcome> resolve_code(worker_state& w, const std::string& c
             co_return code_outcome{{}, refused_page(seen.substr(refused_prefix.size()), retry)};
         co_return code_outcome{seen, std::nullopt};
     }
-    auto identity = co_await w.wechat_api->exchange_code(code);
+    auto identity = co_await w.wechat->api(account).exchange_code(code);
     if (!identity) {
         const auto& e = identity.error();
         log::warn("oauth code exchange failed", {{"error", e.describe()}});
@@ -106,7 +114,7 @@ asio::awaitable<code_outcome> resolve_code(worker_state& w, const std::string& c
     }
     std::string value = identity.value().is_snapshotuser
                             ? std::string(snapshot)
-                            : voter_pseudonym(w.shared.cfg.pseudonym_key, w.shared.cfg.wechat.appid,
+                            : voter_pseudonym(w.shared.cfg.pseudonym_key, account.settings.appid,
                                               identity.value().openid);
     std::vector<std::string> store{"SET", key, value, "EX", std::to_string(code_memory_s)};
     co_await w.redis->exec(std::move(store));
@@ -122,10 +130,13 @@ asio::awaitable<http::reply> oauth_callback(worker_state& w, http::request_conte
     if (bound) retry = bound->return_path;
     if (code.empty() || code.size() > 512 || !valid_state(state))
         co_return bad_request_page("登录请求不完整，请重新进入投票页面。", retry);
-    if (!bound || bound->state != state)
+    // An account gone from the configuration since the redirect is as
+    // stale as an expired state.
+    const auto* account = bound ? w.shared.wechat->find(bound->account) : nullptr;
+    if (!bound || bound->state != state || !account)
         co_return bad_request_page("登录请求无效或已过期（不是本浏览器发起的登录），请重新进入投票页面。", retry);
 
-    auto outcome = co_await resolve_code(w, code, retry);
+    auto outcome = co_await resolve_code(w, *account, code, retry);
     if (outcome.failure) co_return std::move(*outcome.failure);
     if (outcome.value == snapshot)
         co_return message_page(http::status::forbidden, "无法在此页面投票",
@@ -139,7 +150,7 @@ asio::awaitable<http::reply> oauth_callback(worker_state& w, http::request_conte
     res.insert(http::field::set_cookie,
                http::set_cookie(session_cookie,
                                 encode_voter_session(w.shared.cookie_signer,
-                                                     {outcome.value, now_s() + session_lifetime_s}),
+                                                     {outcome.value, now_s() + session_lifetime_s, account->id}),
                                 session));
     http::cookie_options csrf = session;
     csrf.http_only = false;  // the page reads it and sends it back as X-CSRF-Token
@@ -147,12 +158,22 @@ asio::awaitable<http::reply> oauth_callback(worker_state& w, http::request_conte
     co_return res;
 }
 
+// Signed by the default account, or with ?cid= by that campaign's.
 asio::awaitable<http::reply> jssdk_config(worker_state& w, http::request_context& ctx) {
     auto url = http::query_param(ctx.query, "url").value_or("");
     const auto& base = w.shared.cfg.public_url;
     if (url.size() > 2048 || !(url == base || url.starts_with(base + "/")))
         co_return invalid_input("invalid_url", "url", "url 必须是本站页面的地址");
-    auto config = co_await w.wechat_tokens->make_jssdk_config(url);
+    const auto* account = &w.shared.wechat->default_account();
+    if (auto cid = http::query_param(ctx.query, "cid")) {
+        if (!vote::valid_id(*cid)) co_return campaign_not_found();
+        error_code ec;
+        auto campaign = co_await w.campaigns->get(*cid, ec);
+        if (ec) co_return redis_unavailable();
+        if (!campaign) co_return campaign_not_found();
+        account = &w.shared.wechat->of_campaign(*campaign);
+    }
+    auto config = co_await w.wechat->tokens(*account).make_jssdk_config(url);
     if (!config) {
         log::warn("jssdk config failed", {{"error", config.error().describe()}});
         co_return http::json_error(http::status::bad_gateway, "wechat_unavailable", "暂时无法连接微信服务器");

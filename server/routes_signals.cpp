@@ -137,11 +137,9 @@ http::response signal_not_found() {
 }
 
 asio::awaitable<http::reply> get_signals(worker_state& w, signal_store& store, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, false, false);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, false, false);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
     error_code ec;
     auto snap = co_await store.current(*c, ec);
     if (ec) co_return redis_unavailable();
@@ -180,11 +178,10 @@ std::optional<std::string> fraud_unit(const vote::signal& s, const json& body) {
 }
 
 asio::awaitable<http::reply> review_signal(worker_state& w, signal_store& store, http::request_context& ctx) {
-    auto auth = co_await authenticate(w, ctx, true, true);
-    if (!auth.who) co_return std::move(auth.refusal);
-    auto found = co_await find_campaign(w, ctx);
-    if (!found.campaign) co_return std::move(found.refusal);
-    const auto& c = found.campaign;
+    auto staff = co_await find_staff_campaign(w, ctx, true, true);
+    if (!staff.campaign) co_return std::move(staff.refusal);
+    const auto& c = staff.campaign;
+    const auto& who = *staff.who;
     error_code ec;
 
     auto body = json::parse(ctx.req.body(), nullptr, false);
@@ -217,14 +214,14 @@ asio::awaitable<http::reply> review_signal(worker_state& w, signal_store& store,
         if (!unit) co_return invalid_input("invalid_review", "unit", "须指明此信号涉及的哪个单位弄虚作假");
     }
 
-    signal_review review{*decision, reason, auth.who->name, now_ms()};
+    signal_review review{*decision, reason, who.name, now_ms()};
     json detail = {{"signal", id}, {"decision", to_string(*decision)}, {"reason", reason}};
     if (unit) detail["unit"] = *unit;
     // Recorded first: a decision that cannot be recorded is not made.
-    co_await record_admin_action(*w.redis, auth.who->name, "signal.review", c->id, detail, ec);
+    co_await record_admin_action(*w.redis, who, "signal.review", c->id, detail, ec);
     if (ec) co_return redis_unavailable();
     if (unit) {
-        status_record status{eval::unit_status::fraud, "异常信号 " + id + "：" + reason, auth.who->name, review.at_ms};
+        status_record status{eval::unit_status::fraud, "异常信号 " + id + "：" + reason, who.name, review.at_ms};
         auto changed = co_await set_unit_status(*w.redis, c->id, *unit, status, ec);
         if (ec) co_return redis_unavailable();
         if (!changed)
@@ -233,7 +230,7 @@ asio::awaitable<http::reply> review_signal(worker_state& w, signal_store& store,
     co_await store_review(*w.redis, c->id, id, review, ec);
     if (ec) co_return redis_unavailable();
     // Not the id, which may name a voter's address: the audit trail has it.
-    json logged = {{"campaign", c->id}, {"by", auth.who->name}, {"kind", vote::to_string(signal->kind)},
+    json logged = {{"campaign", c->id}, {"by", who.name}, {"kind", vote::to_string(signal->kind)},
                    {"decision", to_string(*decision)}};
     if (unit) logged["unit"] = *unit;
     log::info("signal reviewed", logged);

@@ -2,7 +2,6 @@
 // the voter's own state. The voter's identity comes only from the signed
 // session cookie that the OAuth callback set; never from the request.
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
 
 #include "http/cookies.hpp"
 #include "http/query.hpp"
@@ -12,10 +11,13 @@
 #include "server/campaign_cache.hpp"
 #include "server/durable_eval.hpp"
 #include "server/log.hpp"
+#include "server/pages.hpp"
 #include "server/privacy_notice.hpp"
 #include "server/privacy_purge.hpp"
 #include "server/responses.hpp"
+#include "server/voter_request.hpp"
 #include "server/voter_session.hpp"
+#include "server/wechat_accounts.hpp"
 #include "vote/ballot.hpp"
 #include "vote/ballot_script.hpp"
 #include "vote/keys.hpp"
@@ -28,27 +30,13 @@ using boost::system::error_code;
 
 namespace {
 
-// The voter session of this request, if it has a valid one.
-std::optional<voter_session> session_of(const worker_state& w, const http::request_context& ctx) {
-    auto cookie = http::cookie_value(ctx.req[http::field::cookie], session_cookie);
-    if (!cookie) return std::nullopt;
-    return decode_voter_session(w.shared.cookie_signer, *cookie, now_s());
-}
-
-http::response serve_page(const worker_state& w, const http::request_context& ctx, std::string_view file) {
-    auto res = w.shared.web.serve(ctx.req, file, "no-cache");
-    if (res.result() == http::status::not_found)
-        return message_page(http::status::service_unavailable, "页面暂不可用", "前端页面尚未构建（./dev build）。", "/", "返回首页");
-    return res;
-}
-
-// No session yet: off to WeChat's authorize page, with a fresh state bound
-// to this browser by a signed cookie.
-http::response start_login(const worker_state& w, std::string return_path) {
-    const auto& cfg = w.shared.cfg;
-    oauth_state state{http::random_token(32), std::move(return_path), now_s() + 600};
-    std::string redirect_uri = cfg.public_url + "/h5/oauth/callback";
-    std::string location = cfg.wechat.open_base + "/connect/oauth2/authorize?appid=" + http::url_encode(cfg.wechat.appid) +
+// No session yet: off to the account's authorize page, with a fresh state
+// bound to this browser by a signed cookie.
+http::response start_login(const worker_state& w, std::string return_path, const wechat_account& account) {
+    const auto& wx = account.settings;
+    oauth_state state{http::random_token(32), std::move(return_path), now_s() + 600, account.id};
+    std::string redirect_uri = w.shared.cfg.public_url + "/h5/oauth/callback";
+    std::string location = wx.open_base + "/connect/oauth2/authorize?appid=" + http::url_encode(wx.appid) +
                            "&redirect_uri=" + http::url_encode(redirect_uri) +
                            "&response_type=code&scope=snsapi_base&state=" + state.state + "#wechat_redirect";
     auto res = redirect(location);
@@ -63,15 +51,21 @@ http::response start_login(const worker_state& w, std::string return_path) {
 asio::awaitable<http::reply> vote_page(worker_state& w, http::request_context& ctx) {
     const auto& cid = ctx.param("cid");
     if (!vote::valid_id(cid)) co_return campaign_not_found();
-    if (!session_of(w, ctx)) co_return start_login(w, "/h5/c/" + cid);
+    const auto& accounts = *w.shared.wechat;
+    const wechat_account* account = &accounts.default_account();
+    // With one account every campaign is the default account's: no lookup,
+    // so the page works as the single-account server's did.
+    if (accounts.several()) {
+        error_code ec;
+        auto campaign = co_await w.campaigns->get(cid, ec);
+        if (ec)
+            co_return message_page(http::status::service_unavailable, "系统繁忙", "投票系统暂时无法访问，请稍后重试。",
+                                   "/h5/c/" + cid, "重试");
+        if (campaign) account = &accounts.of_campaign(*campaign);
+    }
+    auto session = voter_session_of(w, ctx);
+    if (!session || session->account != account->id) co_return start_login(w, "/h5/c/" + cid, *account);
     co_return serve_page(w, ctx, "h5/vote.html");
-}
-
-bool csrf_ok(const http::request_context& ctx) {
-    auto cookie = http::cookie_value(ctx.req[http::field::cookie], csrf_cookie);
-    auto header = ctx.req["X-CSRF-Token"];
-    return cookie && !cookie->empty() && header.size() == cookie->size() &&
-           CRYPTO_memcmp(header.data(), cookie->data(), header.size()) == 0;
 }
 
 http::status status_of(vote::ballot_result r) {
@@ -123,15 +117,17 @@ struct ballot_route {
                 co_return res;
             }
         }
-        auto session = session_of(w, ctx);
+        auto session = voter_session_of(w, ctx);
         if (!session) co_return refuse("no_session", http::status::unauthorized, "no_session", "请先通过微信登录");
-        if (!csrf_ok(ctx)) co_return refuse("csrf", http::status::forbidden, "csrf", "页面已过期，请刷新后重试");
         error_code ec;
         auto campaign = co_await w.campaigns->get(ctx.param("cid"), ec);
         if (ec) {
             stats.ballot("redis_unavailable");
             co_return redis_unavailable();
         }
+        if (campaign && !session_for_campaign(w, *session, *campaign))
+            co_return refuse("no_session", http::status::unauthorized, "no_session", "请先通过微信登录");
+        if (!voter_csrf_ok(ctx)) co_return refuse("csrf", http::status::forbidden, "csrf", "页面已过期，请刷新后重试");
         if (!campaign) co_return campaign_not_found();
         auto parsed = vote::parse_ballot(ctx.req.body(), *campaign);
         if (auto* err = std::get_if<vote::error>(&parsed)) {
@@ -194,12 +190,14 @@ struct ballot_route {
 // The voter's own state today: how many votes remain and for which units
 // they already voted.
 asio::awaitable<http::reply> my_state(worker_state& w, http::request_context& ctx) {
-    auto session = session_of(w, ctx);
+    auto session = voter_session_of(w, ctx);
     if (!session) co_return http::json_error(http::status::unauthorized, "no_session", "请先通过微信登录");
     error_code ec;
     auto campaign = co_await w.campaigns->get(ctx.param("cid"), ec);
     if (ec) co_return redis_unavailable();
     if (!campaign) co_return campaign_not_found();
+    if (!session_for_campaign(w, *session, *campaign))
+        co_return http::json_error(http::status::unauthorized, "no_session", "请先通过微信登录");
     std::vector<std::string> command{"HGETALL", vote::keys::voter(campaign->id, session->pseudonym)};
     auto r = co_await w.redis->exec(std::move(command));
     if (r.ec) co_return redis_unavailable();
@@ -248,13 +246,8 @@ void add_voter_routes(http::router& r, worker_state& w) {
     r.add(http::verb::get, "/h5/receipt/{receipt}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         co_return serve_page(w, ctx, "h5/receipt.html");
     });
-    // The signed link is checked by the API the page calls, not here; the
-    // token in the URL must not leak through caches or referrers.
     r.add(http::verb::get, "/h5/score/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
-        auto res = serve_page(w, ctx, "h5/score.html");
-        res.set(http::field::cache_control, "no-store");
-        res.set("Referrer-Policy", "no-referrer");
-        co_return res;
+        co_return serve_link_page(w, ctx, "h5/score.html");
     });
     r.add(http::verb::get, "/h5/results/{cid}", [&w](http::request_context& ctx) -> asio::awaitable<http::reply> {
         co_return serve_page(w, ctx, "h5/results.html");

@@ -1,8 +1,9 @@
-// The official account's server endpoint (CONTRACT.md "WeChat server
+// The official accounts' server endpoint (CONTRACT.md "WeChat server
 // endpoint"): URL verification, and messages in plaintext, compatible and
-// safe mode. Replies are built from memory; the only Redis calls are the
-// rate limit and the de-duplication of retried deliveries, each bounded by
-// the client's 1 s timeout, well inside WeChat's 5 s.
+// safe mode; /wechat for the default account, /wechat/<id> for an
+// organizer's own. Replies are built from memory; the only Redis calls are
+// the rate limit and the de-duplication of retried deliveries, each bounded
+// by the client's 1 s timeout, well inside WeChat's 5 s.
 #include <cstdlib>
 
 #include "http/query.hpp"
@@ -13,6 +14,7 @@
 #include "server/log.hpp"
 #include "server/responses.hpp"
 #include "server/voter_session.hpp"
+#include "server/wechat_accounts.hpp"
 #include "server/wechat_replies.hpp"
 #include "wechat/crypto.hpp"
 #include "wechat/signature.hpp"
@@ -45,8 +47,28 @@ std::string param(const http::request_context& ctx, std::string_view name) {
     return http::query_param(ctx.query, name).value_or("");
 }
 
+// The route's account: the default one at /wechat, else the one named.
+const wechat_account* account_of(const worker_state& w, const http::request_context& ctx) {
+    auto id = ctx.param("account");
+    return id.empty() ? &w.shared.wechat->default_account() : w.shared.wechat->find(id);
+}
+
+http::response unknown_account() {
+    return http::json_error(http::status::not_found, "unknown_account", "没有这个公众号");
+}
+
+// Retried deliveries are remembered per account; the default account's
+// keys are named as on the single-account server.
+std::string dedup_key(const wechat_account& account, const wechat::message& m) {
+    std::string key = "pingyi:wx:dedup:";
+    if (!account.id.empty()) key += account.id + ":";
+    return key + wechat::dedup_key(m);
+}
+
 asio::awaitable<http::reply> verify_url(worker_state& w, http::request_context& ctx) {
-    const auto& token = w.shared.cfg.wechat.token;
+    const auto* account = account_of(w, ctx);
+    if (!account) co_return unknown_account();
+    const auto& token = account->settings.token;
     if (token.empty() || !wechat::check_signature(token, param(ctx, "timestamp"), param(ctx, "nonce"), param(ctx, "signature")))
         co_return http::json_error(http::status::forbidden, "invalid_signature", "签名校验失败");
     co_return plain(http::status::ok, param(ctx, "echostr"));
@@ -54,9 +76,12 @@ asio::awaitable<http::reply> verify_url(worker_state& w, http::request_context& 
 
 asio::awaitable<http::reply> receive(worker_state& w, http::request_context& ctx) {
     const auto& cfg = w.shared.cfg;
+    const auto* account = account_of(w, ctx);
+    if (!account) co_return unknown_account();
+    const auto& wx = account->settings;
     auto timestamp = param(ctx, "timestamp");
     auto nonce = param(ctx, "nonce");
-    if (cfg.wechat.token.empty() || !wechat::check_signature(cfg.wechat.token, timestamp, nonce, param(ctx, "signature")))
+    if (wx.token.empty() || !wechat::check_signature(wx.token, timestamp, nonce, param(ctx, "signature")))
         co_return http::json_error(http::status::forbidden, "invalid_signature", "签名校验失败");
     char* end = nullptr;
     long long ts = std::strtoll(timestamp.c_str(), &end, 10);
@@ -78,13 +103,13 @@ asio::awaitable<http::reply> receive(worker_state& w, http::request_context& ctx
     wechat::message m;
     const wechat::message_cipher* cipher = nullptr;
     if (encrypted) {
-        if (!w.shared.wechat_keys)
+        if (!account->keys)
             co_return http::json_error(http::status::forbidden, "not_configured", "未配置 EncodingAESKey");
         auto envelope = wechat::parse_envelope(ctx.req.body(), ec);
         if (ec) co_return http::json_error(http::status::bad_request, "invalid_message", "不是有效的微信消息");
-        if (!wechat::check_msg_signature(cfg.wechat.token, timestamp, nonce, envelope.encrypt, param(ctx, "msg_signature")))
+        if (!wechat::check_msg_signature(wx.token, timestamp, nonce, envelope.encrypt, param(ctx, "msg_signature")))
             co_return http::json_error(http::status::forbidden, "invalid_signature", "消息签名校验失败");
-        auto opened = w.shared.wechat_keys->decrypt(envelope.encrypt, ec);
+        auto opened = account->keys->decrypt(envelope.encrypt, ec);
         if (ec) co_return http::json_error(http::status::forbidden, "decrypt_failed", "消息解密失败");
         cipher = opened.cipher;
         m = wechat::parse_message(opened.plaintext, ec);
@@ -98,38 +123,40 @@ asio::awaitable<http::reply> receive(worker_state& w, http::request_context& ctx
     held = co_await w.campaigns->all(cache_ec);
     std::vector<const vote::campaign*> campaigns;
     for (const auto& c : held) campaigns.push_back(c.get());
-    auto reply = wechat_reply_for(m, campaigns, cfg.public_url, now_ms());
+    auto reply = wechat_reply_for(m, campaigns_of_account(*w.shared.wechat, *account, campaigns), cfg.public_url,
+                                  now_ms(), account->id.empty() ? city_welcome : organizer_welcome);
     std::string body = reply.value_or("success");
 
     // A retried delivery gets the reply stored by the first one, and only
     // the first is processed. Without Redis, answer anyway: a reply now is
     // better than none.
-    std::vector<std::string> dedup{"SET", "pingyi:wx:dedup:" + wechat::dedup_key(m), body, "NX", "GET", "EX",
-                                   std::to_string(dedup_ttl_s)};
+    std::vector<std::string> dedup{"SET", dedup_key(*account, m), body, "NX", "GET", "EX", std::to_string(dedup_ttl_s)};
     auto seen = co_await w.redis->exec(std::move(dedup));
     bool first = true;
     if (!seen.ec && seen.value.type() == redis::reply::kind::string) {
         body = seen.value.str();
         first = false;
     }
-    if (first && m.msg_type == "event" && m.event == "subscribe" && !cfg.wechat.appid.empty()) {
+    if (first && m.msg_type == "event" && m.event == "subscribe" && !wx.appid.empty()) {
         // Freshly followed accounts are an integrity signal: remember when.
         std::vector<std::string> mark{"SET",
-                                      "pingyi:wx:subscribed:" + voter_pseudonym(cfg.pseudonym_key, cfg.wechat.appid, m.from_user),
+                                      "pingyi:wx:subscribed:" + voter_pseudonym(cfg.pseudonym_key, wx.appid, m.from_user),
                                       std::to_string(m.create_time), "EX", std::to_string(7 * 86400)};
         co_await w.redis->exec(std::move(mark));
     }
     if (body == "success") co_return plain(http::status::ok, "success");
     if (!encrypted) co_return xml(body);
-    co_return xml(wechat::encrypted_reply(*cipher, body, cfg.wechat.token, std::to_string(now_s()), nonce));
+    co_return xml(wechat::encrypted_reply(*cipher, body, wx.token, std::to_string(now_s()), nonce));
 }
 
 }  // namespace
 
 void add_wechat_routes(http::router& r, worker_state& w) {
-    r.add(http::verb::get, "/wechat", [&w](http::request_context& ctx) { return verify_url(w, ctx); });
-    r.add(http::verb::post, "/wechat", [&w](http::request_context& ctx) { return receive(w, ctx); },
-          {.body_limit = 64 * 1024});
+    for (const char* path : {"/wechat", "/wechat/{account}"}) {
+        r.add(http::verb::get, path, [&w](http::request_context& ctx) { return verify_url(w, ctx); });
+        r.add(http::verb::post, path, [&w](http::request_context& ctx) { return receive(w, ctx); },
+              {.body_limit = 64 * 1024});
+    }
 }
 
 }  // namespace pingyi::server

@@ -8,6 +8,7 @@
 #include "redis/connection.hpp"
 #include "redis/script.hpp"
 #include "server/log.hpp"
+#include "server/store_result.hpp"
 #include "vote/keys.hpp"
 
 namespace pingyi::server {
@@ -17,13 +18,7 @@ using boost::system::error_code;
 using nlohmann::json;
 
 namespace scoring_keys {
-namespace {
-std::string tagged(std::string_view cid, std::string_view rest) {
-    std::string k = "{c:";
-    k.append(cid).append("}:").append(rest);
-    return k;
-}
-}  // namespace
+using vote::keys::tagged;
 
 std::string panel(std::string_view cid) { return tagged(cid, "panel"); }
 std::string peer(std::string_view cid) { return tagged(cid, "peer"); }
@@ -76,16 +71,7 @@ return 1
     return s;
 }
 
-// A command that got no reply or an error reply: ec says so.
-bool failed(const redis::result& r, error_code& ec) {
-    if (r.ec) {
-        ec = r.ec;
-    } else if (r.value.is_error()) {
-        log::error("scoring command refused", {{"error", r.value.str()}});
-        ec = boost::system::errc::make_error_code(boost::system::errc::io_error);
-    }
-    return !r.ok();
-}
+bool failed(const redis::result& r, error_code& ec) { return command_failed(r, ec, "scoring"); }
 
 std::vector<std::string> strings_of(const redis::reply& r) {
     std::vector<std::string> out;
@@ -230,6 +216,18 @@ json frozen_inputs_json(const eval::evaluation_input& input, const scoring_snaps
             {"votes", input.public_votes.votes},
             {"ratings", input.public_votes.ratings},
             {"scoring", eval::to_json(input.config)}};
+}
+
+std::vector<std::string> published_comments(std::string_view frozen_inputs, std::string_view unit) {
+    auto frozen = json::parse(frozen_inputs, nullptr, false);
+    std::vector<std::string> comments;
+    if (!frozen.is_object() || !frozen.contains("panel") || !frozen["panel"].is_array()) return comments;
+    for (const auto& p : frozen["panel"]) {
+        if (!p.is_object() || p.value("unit", "") != unit) continue;
+        auto comment = p.value("comment", "");
+        if (!comment.empty()) comments.push_back(std::move(comment));
+    }
+    return comments;
 }
 
 asio::awaitable<scoring_snapshot> load_scoring(redis::connection& redis, std::string_view cid, error_code& ec) {

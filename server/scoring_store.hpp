@@ -110,6 +110,9 @@ eval::evaluation_input evaluation_input_of(const vote::campaign& c, const eval::
 // "unit", "score", "comment"}], "peer": [{"rater", "unit", "score"}],
 // "votes": {...}, "ratings": {...}, "scoring": {...}}.
 nlohmann::json frozen_inputs_json(const eval::evaluation_input& input, const scoring_snapshot& s);
+// The panel's comments on `unit` in frozen inputs (frozen_inputs_json's
+// text), in the judges' order, empty ones left out; the judges are not named.
+std::vector<std::string> published_comments(std::string_view frozen_inputs, std::string_view unit);
 
 boost::asio::awaitable<scoring_snapshot> load_scoring(redis::connection& redis, std::string_view cid,
                                                       boost::system::error_code& ec);

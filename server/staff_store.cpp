@@ -34,6 +34,14 @@ constexpr std::string_view set_role_script =
     "redis.call('HSET', KEYS[1], 'role', ARGV[1])\n"
     "return old\n";
 
+// KEYS[1] the user; ARGV[1] the organizer, "" for the city level (no field).
+constexpr std::string_view set_organizer_script =
+    "if not redis.call('HGET', KEYS[1], 'role') then return nil end\n"
+    "local old = redis.call('HGET', KEYS[1], 'organizer') or ''\n"
+    "if ARGV[1] == '' then redis.call('HDEL', KEYS[1], 'organizer')\n"
+    "else redis.call('HSET', KEYS[1], 'organizer', ARGV[1]) end\n"
+    "return old\n";
+
 // KEYS[1] the user, KEYS[2] its recovery codes; ARGV the secret, the step,
 // then the codes' digests.
 constexpr std::string_view activate_totp_script =
@@ -140,6 +148,7 @@ std::vector<std::string> create_user_command(const staff_user& user) {
                                      "password", user.password_hash,
                                      "created",  std::to_string(user.created_ms)};
     if (user.must_change_password) command.insert(command.end(), {"must_change", "1"});
+    if (!user.organizer.empty()) command.insert(command.end(), {"organizer", user.organizer});
     return command;
 }
 
@@ -163,6 +172,10 @@ std::vector<std::string> set_password_command(const staff_user& user, std::strin
 
 std::vector<std::string> set_role_command(std::string_view name, staff_role role) {
     return {"EVAL", std::string(set_role_script), "1", staff_user_key(name), std::string(to_string(role))};
+}
+
+std::vector<std::string> set_organizer_command(std::string_view name, std::string_view organizer) {
+    return {"EVAL", std::string(set_organizer_script), "1", staff_user_key(name), std::string(organizer)};
 }
 
 std::vector<std::string> set_pending_totp_command(std::string_view name, std::string_view secret) {
@@ -194,12 +207,13 @@ std::vector<std::vector<std::string>> create_session_commands(std::string_view t
                                                               std::string_view csrf, std::int64_t now_ms,
                                                               std::chrono::milliseconds idle) {
     auto key = staff_session_key(token);
-    std::vector<std::string> hset{"HSET",    key,
-                                  "user",    user.name,
-                                  "role",    std::string(to_string(user.role)),
-                                  "csrf",    std::string(csrf),
-                                  "expires", std::to_string(now_ms + staff_session_absolute.count()),
-                                  "created", std::to_string(now_ms)};
+    std::vector<std::string> hset{"HSET",      key,
+                                  "user",      user.name,
+                                  "role",      std::string(to_string(user.role)),
+                                  "csrf",      std::string(csrf),
+                                  "expires",   std::to_string(now_ms + staff_session_absolute.count()),
+                                  "created",   std::to_string(now_ms),
+                                  "organizer", user.organizer};
     if (auto restriction = session_restriction(user); !restriction.empty())
         hset.insert(hset.end(), {"restricted", std::string(restriction)});
     std::vector<std::string> expire{"PEXPIRE", key, std::to_string(idle.count())};
@@ -230,13 +244,13 @@ std::vector<std::string> restrict_session_command(std::string_view token, std::s
 }
 
 std::vector<std::string> find_user_command(std::string_view name) {
-    return {"HMGET",       staff_user_key(name), "role",      "password", "created", "history",
-            "must_change", "totp",               "totp_step", "totp_pending"};
+    return {"HMGET",       staff_user_key(name), "role",      "password",     "created", "history",
+            "must_change", "totp",               "totp_step", "totp_pending", "organizer"};
 }
 
 std::optional<staff_user> staff_user_from_fields(std::string name,
                                                  const std::vector<std::optional<std::string>>& f) {
-    if (f.size() != 8 || !f[0] || !f[1]) return std::nullopt;
+    if (f.size() != 9 || !f[0] || !f[1]) return std::nullopt;
     auto role = parse_staff_role(*f[0]);
     if (!role) return std::nullopt;
     auto text = [&](std::size_t i) { return f[i].value_or(std::string()); };
@@ -247,6 +261,7 @@ std::optional<staff_user> staff_user_from_fields(std::string name,
     user.totp_secret = text(5);
     user.totp_step = parse_or_zero<std::uint64_t>(text(6));
     user.totp_pending = text(7);
+    user.organizer = text(8);
     return user;
 }
 

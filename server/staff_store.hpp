@@ -6,12 +6,14 @@
 //                                   history (the previous hashes, newest first, space-separated),
 //                                   must_change (1: the password must be changed before anything else),
 //                                   totp (the active TOTP secret, base32), totp_step (the last time step
-//                                   accepted), totp_pending (a secret set up but not yet confirmed)
+//                                   accepted), totp_pending (a secret set up but not yet confirmed),
+//                                   organizer (the organizer whose campaigns the user sees; absent: the
+//                                   city level, every organizer's; server/organizer_scope.hpp)
 //   pingyi:staff:recovery:<name>    SET of the unused recovery codes' digests (server/recovery_codes.hpp)
-//   pingyi:staff:session:<sha256>   HASH user, role, csrf, expires (absolute, ms), created (ms), and
-//                                   restricted (a code, see session_restriction) when the session may
-//                                   only do what that code asks; the key's TTL is the idle timeout,
-//                                   refreshed on every use
+//   pingyi:staff:session:<sha256>   HASH user, role, organizer (the user's at login), csrf, expires
+//                                   (absolute, ms), created (ms), and restricted (a code, see
+//                                   session_restriction) when the session may only do what that code
+//                                   asks; the key's TTL is the idle timeout, refreshed on every use
 //   pingyi:staff:sessions:<name>    SET of the user's session keys (some may have expired), so that a
 //                                   password change can end the others; kept as long as a session lives
 #pragma once
@@ -56,6 +58,7 @@ struct staff_user {
     std::string totp_secret{};  // base32; empty: no TOTP
     std::uint64_t totp_step = 0;
     std::string totp_pending{};  // base32; empty: none set up
+    std::string organizer{};     // "" = the city level
 };
 
 // TOTP is required of admins (and optional for everyone else).
@@ -88,6 +91,11 @@ std::vector<std::string> set_password_command(const staff_user& user, std::strin
 // EVAL giving an existing user another role: replies the role it had, nil
 // when there is no such user.
 std::vector<std::string> set_role_command(std::string_view name, staff_role role);
+
+// EVAL putting an existing user under another organizer ("" = the city
+// level): replies the organizer it had ("" for the city level), nil when
+// there is no such user.
+std::vector<std::string> set_organizer_command(std::string_view name, std::string_view organizer);
 
 // HSET of a secret set up but not yet confirmed (replacing any earlier one).
 std::vector<std::string> set_pending_totp_command(std::string_view name, std::string_view secret);

@@ -1,6 +1,7 @@
 // The voter's identity on the H5 pages. After the OAuth exchange the server
 // keeps no session state: the signed pingyi_session cookie carries the
-// voter pseudonym HMAC(PINGYI_PSEUDONYM_KEY, appid ‖ openid) and an expiry.
+// voter pseudonym HMAC(PINGYI_PSEUDONYM_KEY, appid ‖ openid), the official
+// account it came through (server/wechat_accounts.hpp) and an expiry.
 // The openid itself never leaves the server and is never stored.
 #pragma once
 
@@ -28,17 +29,20 @@ std::string user_agent_hash(std::string_view pseudonym_key, std::string_view use
 struct voter_session {
     std::string pseudonym;
     std::int64_t expires_s = 0;
+    std::string account;  // "" = the default account; else the organizer whose account logged the voter in
 };
 
 std::string encode_voter_session(const http::signer& s, const voter_session& v);
 std::optional<voter_session> decode_voter_session(const http::signer& s, std::string_view value, std::int64_t now_s);
 
 // The OAuth round trip's state, bound to this browser by the pingyi_oauth
-// cookie: the state WeChat echoes back, where to return, and an expiry.
+// cookie: the state WeChat echoes back, where to return, an expiry, and
+// the account whose authorize page the voter was sent to.
 struct oauth_state {
     std::string state;  // [A-Za-z0-9]{32}
     std::string return_path;
     std::int64_t expires_s = 0;
+    std::string account;  // as voter_session::account
 };
 
 std::string encode_oauth_state(const http::signer& s, const oauth_state& o);

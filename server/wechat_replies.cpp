@@ -58,7 +58,8 @@ std::string vote_news(const wechat::message& m, const std::vector<const vote::ca
 
 std::optional<std::string> wechat_reply_for(const wechat::message& m,
                                             const std::vector<const vote::campaign*>& campaigns,
-                                            const std::string& public_url, std::int64_t now_ms) {
+                                            const std::string& public_url, std::int64_t now_ms,
+                                            std::string_view welcome) {
     if (m.msg_type == "text") {
         auto keyword = trim(m.content);
         if (keyword.empty()) return std::nullopt;
@@ -76,7 +77,7 @@ std::optional<std::string> wechat_reply_for(const wechat::message& m,
         auto found = open_campaigns(campaigns, now_ms);
         std::string text = found.size() == 1 && !found.front()->wechat.welcome.empty()
                                ? found.front()->wechat.welcome
-                               : std::string("感谢关注“韶司在线”！回复“投票”参加评议投票。");
+                               : std::string(welcome);
         text += '\n';
         text += link_for(found, public_url);
         return wechat::text_reply(m, text, now_ms / 1000);

@@ -34,6 +34,8 @@ const std::vector<command>& commands() {
          pingyi::tools::run_user_passwd},
         {{"user", "role"}, "give a staff account another role", pingyi::tools::user_role_usage,
          pingyi::tools::run_user_role},
+        {{"user", "organizer"}, "put a staff account under an organizer, or the city level",
+         pingyi::tools::user_organizer_usage, pingyi::tools::run_user_organizer},
         {{"user", "totp-reset"}, "remove a staff account's TOTP (a lost phone)", pingyi::tools::user_totp_reset_usage,
          pingyi::tools::run_user_totp_reset},
     };

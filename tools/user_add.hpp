@@ -1,5 +1,5 @@
-// `pingyi user add NAME --role admin|viewer|auditor [--redis-url URL]`: creates a
-// staff account, writing the same record as the server (server/staff_store).
+// `pingyi user add NAME --role admin|viewer|auditor [--organizer ID] [--redis-url URL]`:
+// creates a staff account, writing the same record as the server (server/staff_store).
 #pragma once
 
 #include <string>

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <iostream>
+#include <set>
 #include <variant>
 
 #include <nlohmann/json.hpp>
 
 #include "server/password.hpp"
+#include "server/organizer_scope.hpp"
 #include "server/password_policy.hpp"
 #include "server/staff_lockout.hpp"
 #include "server/staff_store.hpp"
@@ -26,15 +28,19 @@ struct target {
     std::vector<std::string> rest;  // positionals after the name
 };
 
-// The target, or the exit status to return.
-std::variant<target, int> open_target(const std::vector<std::string>& words, const char* usage, std::size_t extra) {
-    args a(words);
+// The target, or the exit status to return. `flags`: the command's own
+// options, which take no value (and count as no argument).
+std::variant<target, int> open_target(const std::vector<std::string>& words, const char* usage, std::size_t extra,
+                                      const std::set<std::string, std::less<>>& flags = {}) {
+    args a(words, flags);
     auto usage_error = [usage](const std::string& why) {
         std::cerr << why << "\n" << usage;
         return exit_usage;
     };
     if (!a.error().empty()) return usage_error(a.error());
-    if (auto unknown = a.unknown({"redis-url"}); !unknown.empty()) return usage_error("unknown option: " + unknown);
+    auto known = flags;
+    known.insert("redis-url");
+    if (auto unknown = a.unknown(known); !unknown.empty()) return usage_error("unknown option: " + unknown);
     if (a.positional().size() != 1 + extra) return usage_error("wrong number of arguments");
     const auto& name = a.positional().front();
     if (!server::valid_staff_name(name)) return usage_error("invalid user name: " + name);
@@ -71,6 +77,13 @@ const char* const user_role_usage =
     "usage: pingyi user role NAME admin|viewer|auditor [--redis-url URL]\n"
     "  Gives a staff account another role and ends its sessions; the new role applies from\n"
     "  the next login (an admin without TOTP enrols it then).\n"
+    "  --redis-url defaults to $PINGYI_REDIS_URL, else redis://127.0.0.1:6379/0.\n";
+
+const char* const user_organizer_usage =
+    "usage: pingyi user organizer NAME ID|--city [--redis-url URL]\n"
+    "  Puts a staff account under an organizer (ID: one of the config file's \"organizers\",\n"
+    "  letters, digits, _ -, up to 64), whose campaigns alone it then sees, or with --city at\n"
+    "  the city level, which sees every organizer's; ends its sessions. Auditors stay city level.\n"
     "  --redis-url defaults to $PINGYI_REDIS_URL, else redis://127.0.0.1:6379/0.\n";
 
 const char* const user_totp_reset_usage =
@@ -123,6 +136,10 @@ int run_user_role(const std::vector<std::string>& words) {
         std::cerr << "the role must be admin, viewer or auditor\n" << user_role_usage;
         return exit_usage;
     }
+    if (*role == server::staff_role::auditor && !user.organizer.empty()) {
+        std::cerr << "an auditor is city level: first pingyi user organizer " << user.name << " --city\n";
+        return exit_usage;
+    }
     if (*role == user.role) {
         std::cout << user.name << " is " << server::to_string(*role) << " already\n";
         return exit_ok;
@@ -136,6 +153,39 @@ int run_user_role(const std::vector<std::string>& words) {
     log_admin_action(*c, "user.role",
                      {{"user", user.name}, {"from", before}, {"to", server::to_string(*role)}, {"via", "pingyi user role"}});
     std::cout << user.name << ": " << before << " -> " << server::to_string(*role) << "\n";
+    report_sessions(end_sessions(*c, user.name));
+    return exit_ok;
+}
+
+int run_user_organizer(const std::vector<std::string>& words) {
+    const std::set<std::string, std::less<>> city_flag{"city"};
+    const bool city = args(words, city_flag).flag("city");
+    auto opened = open_target(words, user_organizer_usage, city ? 0 : 1, city_flag);
+    if (auto* status = std::get_if<int>(&opened)) return *status;
+    auto& [c, user, rest] = std::get<target>(opened);
+    const std::string organizer = city ? "" : rest.front();
+    if (!city && !server::valid_organizer_id(organizer)) {
+        std::cerr << "invalid organizer id (letters, digits, _ -, up to 64): " << organizer << "\n" << user_organizer_usage;
+        return exit_usage;
+    }
+    if (!city && user.role == server::staff_role::auditor) {
+        std::cerr << "an auditor reads every organizer's audit trail: it stays city level\n";
+        return exit_usage;
+    }
+    if (organizer == user.organizer) {
+        std::cout << user.name << " is " << (city ? "city level" : "of organizer " + organizer) << " already\n";
+        return exit_ok;
+    }
+    auto changed = run_command(*c, server::set_organizer_command(user.name, organizer));
+    if (failed(changed) || changed->type != REDIS_REPLY_STRING) {
+        std::cerr << "Redis refused the organizer: " << error_text(*c, changed) << "\n";
+        return exit_failure;
+    }
+    std::string before(changed->str, changed->len);
+    log_admin_action(*c, "user.organizer",
+                     {{"user", user.name}, {"from", before}, {"to", organizer}, {"via", "pingyi user organizer"}});
+    auto level = [](const std::string& o) { return o.empty() ? std::string("(city level)") : o; };
+    std::cout << user.name << ": " << level(before) << " -> " << level(organizer) << "\n";
     report_sessions(end_sessions(*c, user.name));
     return exit_ok;
 }

@@ -117,6 +117,7 @@ std::string error_page(std::string_view what) {
 
 struct mock_api::state {
     struct code_entry {
+        std::string appid;  // the account it was issued for
         std::string openid;
         std::string scope;
         bool snapshot = false;
@@ -129,19 +130,38 @@ struct mock_api::state {
         int remaining = 0;
     };
 
+    // An official account: its secret, its current stable token and ticket.
+    struct account {
+        std::string secret;
+        std::string stable;
+        std::string ticket;
+        clock_type::time_point ticket_expiry;
+    };
+    struct token_entry {
+        clock_type::time_point expiry;
+        std::string appid;
+    };
+
     mock_api_options options;
     std::mutex mutex;
     std::mt19937_64 random{std::random_device{}()};
+    std::map<std::string, account> accounts;  // by appid
     std::map<std::string, code_entry> codes;
-    std::map<std::string, clock_type::time_point> tokens;  // access_token -> expiry (classic and stable)
-    std::string stable;                                     // the current stable token
-    std::string ticket;
-    clock_type::time_point ticket_expiry;
+    std::map<std::string, token_entry> tokens;  // every access_token (classic and stable)
     std::map<std::string, long long> stats;
     std::map<std::string, failure> failures;
     std::chrono::milliseconds delay{0};
 
-    explicit state(mock_api_options o) : options(std::move(o)) { reset(); }
+    explicit state(mock_api_options o) : options(std::move(o)) {
+        accounts[options.appid].secret = options.secret;
+        for (const auto& a : options.more_accounts) accounts[a.appid].secret = a.secret;
+        reset();
+    }
+
+    account* find(const std::string& appid) {
+        auto it = accounts.find(appid);
+        return it == accounts.end() ? nullptr : &it->second;
+    }
 
     void reset() {
         for (const auto& name : endpoint_names) stats[name] = 0;
@@ -174,27 +194,27 @@ struct mock_api::state {
         return wechat_error(f.errcode, f.errcode == -1 ? "system error" : "mock failure");
     }
 
-    std::string new_token() {
-        std::erase_if(tokens, [](const auto& t) { return t.second <= clock_type::now(); });
+    std::string new_token(const std::string& appid) {
+        std::erase_if(tokens, [](const auto& t) { return t.second.expiry <= clock_type::now(); });
         std::string t = random_text(96);
-        tokens[t] = clock_type::now() + token_life;
+        tokens[t] = {clock_type::now() + token_life, appid};
         return t;
     }
 
     // A replaced token keeps working for `overlap` more.
     void shorten(const std::string& token) {
         auto it = tokens.find(token);
-        if (it != tokens.end()) it->second = std::min(it->second, clock_type::now() + overlap);
+        if (it != tokens.end()) it->second.expiry = std::min(it->second.expiry, clock_type::now() + overlap);
     }
 
     bool token_valid(const std::string& token) {
         auto it = tokens.find(token);
-        return it != tokens.end() && it->second > clock_type::now();
+        return it != tokens.end() && it->second.expiry > clock_type::now();
     }
 
     long long remaining(const std::string& token) {
         auto it = tokens.find(token);
-        return std::chrono::ceil<seconds>(it->second - clock_type::now()).count();
+        return std::chrono::ceil<seconds>(it->second.expiry - clock_type::now()).count();
     }
 };
 
@@ -219,7 +239,7 @@ asio::awaitable<void> apply_delay(const state_ptr& s) {
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
-std::string authorize_form(const mock_api_options& o, const http::request_context& ctx) {
+std::string authorize_form(const http::request_context& ctx) {
     std::string body = "<h1>微信授权（模拟）</h1><p>请选择以哪位微信用户的身份继续：</p>";
     body += "<form method=\"get\" action=\"/connect/oauth2/authorize\">";
     for (const char* name : {"appid", "redirect_uri", "response_type", "scope", "state"}) {
@@ -244,21 +264,22 @@ std::string authorize_form(const mock_api_options& o, const http::request_contex
         "<label><input type=\"checkbox\" name=\"snapshot\" value=\"1\"> 快照页模式虚拟用户（is_snapshotuser=1，"
         "不能投票）</label><p><button type=\"submit\">确认授权</button></p></form>";
     body += "<p class=\"note\">这是模拟的微信网页授权（pingyi wechat mock-api），用于开发和测试；公众号 AppID：" +
-            html_escape(o.appid) + "。</p>";
+            html_escape(param(ctx, "appid")) + "。</p>";
     return page("微信授权（模拟）", body);
 }
 
 asio::awaitable<http::reply> authorize(state_ptr s, http::request_context& ctx) {
-    const auto& o = s->options;
+    std::string appid = param(ctx, "appid");
+    bool known = false;
     {
         std::lock_guard lock(s->mutex);
         ++s->stats["authorize"];
+        known = s->find(appid) != nullptr;
     }
-    std::string appid = param(ctx, "appid");
     std::string redirect = param(ctx, "redirect_uri");
     std::string scope = param(ctx, "scope");
     std::string state = param(ctx, "state");
-    if (appid != o.appid) co_return html(http::status::bad_request, error_page("appid 无效（10016）：与模拟公众号的 AppID 不一致。"));
+    if (!known) co_return html(http::status::bad_request, error_page("appid 无效（10016）：不是模拟公众号的 AppID。"));
     if (redirect.empty() || !(redirect.starts_with("http://") || redirect.starts_with("https://")))
         co_return html(http::status::bad_request, error_page("redirect_uri 参数错误（10003）。"));
     if (param(ctx, "response_type") != "code")
@@ -272,7 +293,7 @@ asio::awaitable<http::reply> authorize(state_ptr s, http::request_context& ctx) 
     if (openid.empty()) openid = param(ctx, "openid");
     auto header = ctx.req.find("X-Mock-Openid");
     if (openid.empty() && header != ctx.req.end()) openid = std::string(header->value());
-    if (openid.empty()) co_return html(http::status::ok, authorize_form(o, ctx));
+    if (openid.empty()) co_return html(http::status::ok, authorize_form(ctx));
     if (!valid_openid(openid))
         co_return html(http::status::bad_request, error_page("openid 只能包含字母、数字、下划线和连字符，最多 64 个字符。"));
     auto snap_header = ctx.req.find("X-Mock-Snapshot");
@@ -283,7 +304,7 @@ asio::awaitable<http::reply> authorize(state_ptr s, http::request_context& ctx) 
         std::lock_guard lock(s->mutex);
         std::erase_if(s->codes, [](const auto& c) { return clock_type::now() - c.second.issued > code_life; });
         code = s->random_text(32);
-        s->codes[code] = {openid, scope, snapshot, clock_type::now(), false};
+        s->codes[code] = {appid, openid, scope, snapshot, clock_type::now(), false};
     }
     redirect = redirect.substr(0, redirect.find('#'));
     redirect += redirect.find('?') == std::string::npos ? '?' : '&';
@@ -299,11 +320,14 @@ asio::awaitable<http::reply> oauth_access_token(state_ptr s, http::request_conte
     co_await apply_delay(s);
     std::lock_guard lock(s->mutex);
     if (auto failed = s->enter("oauth_access_token")) co_return std::move(*failed);
-    if (param(ctx, "appid") != s->options.appid) co_return wechat_error(40013, "invalid appid");
-    if (param(ctx, "secret") != s->options.secret) co_return wechat_error(40125, "invalid appsecret");
+    std::string appid = param(ctx, "appid");
+    const auto* account = s->find(appid);
+    if (!account) co_return wechat_error(40013, "invalid appid");
+    if (param(ctx, "secret") != account->secret) co_return wechat_error(40125, "invalid appsecret");
     if (param(ctx, "grant_type") != "authorization_code") co_return wechat_error(40002, "invalid grant_type");
+    // Another account's code is no code of this one.
     auto it = s->codes.find(param(ctx, "code"));
-    if (it == s->codes.end() || clock_type::now() - it->second.issued > code_life)
+    if (it == s->codes.end() || it->second.appid != appid || clock_type::now() - it->second.issued > code_life)
         co_return wechat_error(40029, "invalid code");
     if (it->second.used) co_return wechat_error(40163, "code been used");
     it->second.used = true;
@@ -321,13 +345,15 @@ asio::awaitable<http::reply> classic_token(state_ptr s, http::request_context& c
     std::lock_guard lock(s->mutex);
     if (auto failed = s->enter("token")) co_return std::move(*failed);
     if (param(ctx, "grant_type") != "client_credential") co_return wechat_error(40002, "invalid grant_type");
-    if (param(ctx, "appid") != s->options.appid) co_return wechat_error(40013, "invalid appid");
-    if (param(ctx, "secret") != s->options.secret)
+    std::string appid = param(ctx, "appid");
+    const auto* account = s->find(appid);
+    if (!account) co_return wechat_error(40013, "invalid appid");
+    if (param(ctx, "secret") != account->secret)
         co_return wechat_error(40001, "invalid credential, access_token is invalid or not latest");
-    // Each classic fetch replaces the previous classic token.
+    // Each classic fetch replaces the account's previous classic token.
     for (const auto& [t, e] : s->tokens)
-        if (t != s->stable && e > clock_type::now()) s->shorten(t);
-    std::string token = s->new_token();
+        if (e.appid == appid && t != account->stable && e.expiry > clock_type::now()) s->shorten(t);
+    std::string token = s->new_token(appid);
     co_return wechat_json({{"access_token", token}, {"expires_in", token_life.count()}});
 }
 
@@ -342,15 +368,16 @@ asio::awaitable<http::reply> stable_token(state_ptr s, http::request_context& ct
         return it != req.end() && it->is_string() ? it->get<std::string>() : std::string{};
     };
     if (text("grant_type") != "client_credential") co_return wechat_error(40002, "invalid grant_type");
-    if (text("appid") != s->options.appid) co_return wechat_error(40013, "invalid appid");
-    if (text("secret") != s->options.secret) co_return wechat_error(40125, "invalid appsecret");
+    auto* account = s->find(text("appid"));
+    if (!account) co_return wechat_error(40013, "invalid appid");
+    if (text("secret") != account->secret) co_return wechat_error(40125, "invalid appsecret");
     auto force = req.find("force_refresh");
     bool force_refresh = force != req.end() && force->is_boolean() && force->get<bool>();
-    if (force_refresh || !s->token_valid(s->stable)) {
-        if (!s->stable.empty()) s->shorten(s->stable);
-        s->stable = s->new_token();
+    if (force_refresh || !s->token_valid(account->stable)) {
+        if (!account->stable.empty()) s->shorten(account->stable);
+        account->stable = s->new_token(text("appid"));
     }
-    co_return wechat_json({{"access_token", s->stable}, {"expires_in", s->remaining(s->stable)}});
+    co_return wechat_json({{"access_token", account->stable}, {"expires_in", s->remaining(account->stable)}});
 }
 
 asio::awaitable<http::reply> getticket(state_ptr s, http::request_context& ctx) {
@@ -362,12 +389,14 @@ asio::awaitable<http::reply> getticket(state_ptr s, http::request_context& ctx) 
     if (!s->token_valid(token))
         co_return wechat_error(40001, "invalid credential, access_token is invalid or not latest");
     if (param(ctx, "type") != "jsapi") co_return wechat_error(40097, "invalid args");
-    if (s->ticket.empty() || s->ticket_expiry <= clock_type::now()) {
-        s->ticket = s->random_text(86);
-        s->ticket_expiry = clock_type::now() + token_life;
+    // The ticket of the token's account.
+    auto& account = *s->find(s->tokens[token].appid);
+    if (account.ticket.empty() || account.ticket_expiry <= clock_type::now()) {
+        account.ticket = s->random_text(86);
+        account.ticket_expiry = clock_type::now() + token_life;
     }
-    auto left = std::chrono::ceil<seconds>(s->ticket_expiry - clock_type::now()).count();
-    co_return wechat_json({{"errcode", 0}, {"errmsg", "ok"}, {"ticket", s->ticket}, {"expires_in", left}});
+    auto left = std::chrono::ceil<seconds>(account.ticket_expiry - clock_type::now()).count();
+    co_return wechat_json({{"errcode", 0}, {"errmsg", "ok"}, {"ticket", account.ticket}, {"expires_in", left}});
 }
 
 asio::awaitable<http::reply> mock_stats(state_ptr s, http::request_context&) {
@@ -470,14 +499,29 @@ std::string mock_api::base_url() const {
     return "http://" + options_.host + ":" + std::to_string(port());
 }
 
+std::optional<std::vector<mock_account>> parse_mock_accounts(std::string_view list) {
+    std::vector<mock_account> out;
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        auto pair = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        auto colon = pair.find(':');
+        if (colon == 0 || colon == std::string_view::npos || colon + 1 == pair.size()) return std::nullopt;
+        out.push_back({std::string(pair.substr(0, colon)), std::string(pair.substr(colon + 1))});
+    }
+    return out;
+}
+
 const char* const wechat_mock_api_usage =
     "usage: pingyi wechat mock-api --listen HOST:PORT [--appid APPID] [--secret SECRET]\n"
+    "                              [--accounts APPID:SECRET[,APPID:SECRET...]]\n"
     "  A stand-in for WeChat's API and OAuth page (see docs/wechat-mock.md).\n"
-    "  Defaults: --listen 127.0.0.1:8090 --appid wxdev0000000000000 --secret devsecret\n";
+    "  Defaults: --listen 127.0.0.1:8090 --appid wxdev0000000000000 --secret devsecret\n"
+    "  --accounts: further official accounts (counties' own) served beside the first.\n";
 
 int run_wechat_mock_api(const std::vector<std::string>& words) {
     args a(words);
-    std::string unknown = a.unknown({"listen", "appid", "secret"});
+    std::string unknown = a.unknown({"listen", "appid", "secret", "accounts"});
     if (!a.error().empty() || !unknown.empty() || !a.positional().empty()) {
         std::cerr << (a.error().empty() ? (unknown.empty() ? "unexpected argument" : "unknown option " + unknown)
                                         : a.error())
@@ -500,6 +544,12 @@ int run_wechat_mock_api(const std::vector<std::string>& words) {
     }
     o.appid = a.value_or("appid", o.appid);
     o.secret = a.value_or("secret", o.secret);
+    auto more = parse_mock_accounts(a.value_or("accounts", ""));
+    if (!more) {
+        std::cerr << "--accounts wants APPID:SECRET pairs separated by commas\n" << wechat_mock_api_usage;
+        return exit_usage;
+    }
+    o.more_accounts = std::move(*more);
 
     // Block the stop signals before the server's thread starts, so that
     // only this thread receives them (in sigwait).
@@ -516,7 +566,9 @@ int run_wechat_mock_api(const std::vector<std::string>& words) {
         std::cerr << "cannot listen on " << listen << ": " << e.what() << "\n";
         return exit_failure;
     }
-    std::cout << "WeChat API mock on " << mock.base_url() << " (appid " << o.appid << ")" << std::endl;
+    std::cout << "WeChat API mock on " << mock.base_url() << " (appid " << o.appid;
+    for (const auto& more : o.more_accounts) std::cout << ", " << more.appid;
+    std::cout << ")" << std::endl;
     int sig = 0;
     sigwait(&stop_signals, &sig);
     mock.shutdown();

@@ -7,11 +7,15 @@
 // redirect at once with ?openid= or the X-Mock-Openid header),
 // /sns/oauth2/access_token, /cgi-bin/token, /cgi-bin/stable_token,
 // /cgi-bin/ticket/getticket, and the test controls /__mock/stats,
-// /__mock/fail, /__mock/delay and /__mock/reset.
+// /__mock/fail, /__mock/delay and /__mock/reset. It can stand for several
+// official accounts at once (counties' own): each has its own secret,
+// codes, tokens and ticket.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pingyi::http {
@@ -20,12 +24,18 @@ class server;
 
 namespace pingyi::tools {
 
+struct mock_account {
+    std::string appid;
+    std::string secret;
+};
+
 struct mock_api_options {
     std::string host = "127.0.0.1";
     unsigned short port = 0;  // 0: any free port
     // The defaults are what `./dev run` gives the server.
     std::string appid = "wxdev0000000000000";
     std::string secret = "devsecret";
+    std::vector<mock_account> more_accounts;  // further accounts, served alike
 };
 
 class mock_api {
@@ -50,7 +60,11 @@ private:
     std::unique_ptr<http::server> server_;
 };
 
-// `pingyi wechat mock-api --listen HOST:PORT [--appid A --secret S]`.
+// "A2:S2,A3:S3" as accounts; nullopt when it is not that.
+std::optional<std::vector<mock_account>> parse_mock_accounts(std::string_view list);
+
+// `pingyi wechat mock-api --listen HOST:PORT [--appid A --secret S]
+// [--accounts A2:S2,A3:S3...]`.
 int run_wechat_mock_api(const std::vector<std::string>& args);
 extern const char* const wechat_mock_api_usage;
 

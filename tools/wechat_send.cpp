@@ -1,5 +1,6 @@
 #include "tools/wechat_send.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <random>
@@ -13,6 +14,7 @@
 #include "http/query.hpp"
 #include "tools/args.hpp"
 #include "tools/command.hpp"
+#include "vote/campaign.hpp"
 #include "wechat/crypto.hpp"
 #include "wechat/signature.hpp"
 
@@ -154,18 +156,29 @@ send_outcome send_message(const send_options& o) {
     return out;
 }
 
+std::string account_url(std::string url, std::string_view account) {
+    auto query = url.find('?');
+    std::string tail = query == std::string::npos ? std::string() : url.substr(query);
+    url.resize(std::min(query, url.size()));
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url + "/" + std::string(account) + tail;
+}
+
 const char* const wechat_send_usage =
     "usage: pingyi wechat send --url URL --token TOKEN [--aes KEY --appid APPID] --from OPENID\n"
     "                          (--text TEXT | --event EVENT [--key KEY]) [--to GH_ID] [--timeout-ms N]\n"
-    "                          [--allow-http]\n"
+    "                          [--account ID] [--allow-http]\n"
     "  Sends a signed (with --aes: encrypted) WeChat message to a pingyi /wechat endpoint and\n"
     "  prints the (decrypted) reply. Examples: --text 投票 | --event subscribe | --event CLICK --key VOTE\n"
+    "  --account ID sends to an organizer's own account at URL/ID (e.g. .../wechat/lechang); give\n"
+    "  that account's --token (and --aes, --appid).\n"
     "  --allow-http permits http:// to a host that is not loopback (a trusted network only).\n";
 
 int run_wechat_send(const std::vector<std::string>& words) {
     args a(words, {"allow-http"});
     std::string unknown =
-        a.unknown({"url", "token", "aes", "appid", "from", "to", "text", "event", "key", "timeout-ms", "allow-http"});
+        a.unknown({"url", "token", "aes", "appid", "from", "to", "text", "event", "key", "timeout-ms", "account",
+                   "allow-http"});
     auto usage_error = [](const std::string& why) {
         std::cerr << why << "\n" << wechat_send_usage;
         return exit_usage;
@@ -189,6 +202,10 @@ int run_wechat_send(const std::vector<std::string>& words) {
     if (a.value("text").has_value() == a.value("event").has_value()) return usage_error("give --text or --event");
     if (!o.event_key.empty() && o.event.empty()) return usage_error("--key goes with --event");
     if (!o.aes_key.empty() && o.appid.empty()) return usage_error("--aes needs --appid");
+    if (auto account = a.value("account")) {
+        if (!vote::valid_id(*account)) return usage_error("--account wants an organizer id ([A-Za-z0-9_-], 1 to 64)");
+        o.url = account_url(o.url, *account);
+    }
     if (auto t = a.value("timeout-ms")) {
         try {
             o.timeout = std::chrono::milliseconds(std::stoi(*t));

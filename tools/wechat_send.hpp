@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pingyi::tools {
@@ -34,6 +35,10 @@ struct send_outcome {
 
 // The plaintext message XML WeChat would send.
 std::string message_xml(const send_options& o, std::int64_t create_time, const std::string& msg_id);
+
+// The endpoint of an organizer's own account: "<url>/<account>", the query
+// (if any) kept at the end.
+std::string account_url(std::string url, std::string_view account);
 
 // Sends one message and waits for the reply (blocking).
 send_outcome send_message(const send_options& o);

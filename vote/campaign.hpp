@@ -22,6 +22,8 @@ struct disclosure {
     std::string duties;
     std::string measures;
     std::string results;
+
+    bool operator==(const disclosure&) const = default;
 };
 
 struct unit {

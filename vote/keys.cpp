@@ -1,15 +1,12 @@
 #include "vote/keys.hpp"
 
 namespace pingyi::vote::keys {
-namespace {
 
 std::string tagged(std::string_view cid, std::string_view rest) {
     std::string k = "{c:";
     k.append(cid).append("}:").append(rest);
     return k;
 }
-
-}  // namespace
 
 std::string pattern(std::string_view cid) { return tagged(cid, "*"); }
 std::string campaign(std::string_view cid) { return tagged(cid, "campaign"); }

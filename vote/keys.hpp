@@ -8,6 +8,9 @@
 
 namespace pingyi::vote::keys {
 
+// {c:<cid>}:<rest>: a key in the campaign's slot (for the stores outside vote/ too).
+std::string tagged(std::string_view cid, std::string_view rest);
+
 std::string pattern(std::string_view cid);      // every key of the campaign, as a SCAN MATCH pattern
 std::string campaign(std::string_view cid);     // STRING: the campaign JSON
 std::string rules(std::string_view cid);        // HASH: what the ballot script reads

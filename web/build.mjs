@@ -29,10 +29,20 @@ const entries = {
   'staff/screen.js': 'staff/screen.js',
   'staff/audit.js': 'staff/audit.js',
   'staff/security.js': 'staff/security.js',
+  'staff/filings.js': 'staff/filings.js',
+  'unit/filings.js': 'unit/filings.js',
+  'unit/filings.css': 'unit/filings.css',
+  'staff/suggestions.js': 'staff/suggestions.js',
+  'unit/rectification.js': 'unit/rectification.js',
+  'staff/units.js': 'staff/units.js',
+  'unit/portal.js': 'unit/portal.js',
+  'unit/portal.css': 'unit/portal.css',
 };
 
 const pages = ['h5/index.html', 'h5/vote.html', 'h5/receipt.html', 'h5/score.html', 'h5/results.html', 'h5/privacy.html',
-  'admin/login.html', 'admin/index.html', 'admin/dashboard.html', 'admin/audit.html', 'admin/security.html', 'screen.html'];
+  'admin/login.html', 'admin/index.html', 'admin/dashboard.html', 'admin/audit.html', 'admin/security.html', 'screen.html',
+  'admin/filings.html', 'unit/filings.html',
+  'admin/suggestions.html', 'unit/rectification.html', 'admin/units.html', 'unit/portal.html'];
 
 await rm(dist, { recursive: true, force: true });
 
@@ -64,6 +74,11 @@ for (const [out, meta] of Object.entries(result.metafile.outputs)) {
 // Pages the server renders itself (error and message pages) link the voter
 // stylesheet by a fixed name.
 await copyFile(join(dist, hashed.get('/static/h5/h5.css')), join(dist, 'static/h5.css'));
+
+// The indicator system's example template, which staff download from the
+// server (GET /api/v1/indicator-template.csv) to fill in.
+await mkdir(join(dist, 'templates'), { recursive: true });
+await copyFile(join(root, '../docs/examples/indicators.example.csv'), join(dist, 'templates/indicators.example.csv'));
 
 // Every /static/ reference in a page must name a known bundle: a typo fails the build.
 const page_assets = new Map();

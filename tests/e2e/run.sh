@@ -74,6 +74,27 @@ auditor_password="E2e-auditor-password-0123"
 printf '%s\n' "$auditor_password" | "$BIN/pingyi" user add e2eauditor --role auditor --redis-url "redis://127.0.0.1:$redis_port/0" \
   >/dev/null || fail "pingyi user add could not create the auditor account"
 
+# An admin whose first login security.test.mjs watches enrol two-step verification.
+security_password="E2e-security-password-0123"
+printf '%s\n' "$security_password" | "$BIN/pingyi" user add e2esecurity --role admin --redis-url "redis://127.0.0.1:$redis_port/0" \
+  >/dev/null || fail "pingyi user add could not create the security test's admin account"
+
+# A county besides the city office (docs/operations.zh.md "多级组织"), and an admin of
+# the county, who sees its campaigns only. The config file is the owner's alone.
+config="$WORK/pingyi.json"
+# Every browser of the run signs in from 127.0.0.1, a few times per account:
+# the login limits (docs/ratelimit.md) are raised so that they never decide
+# a test's outcome.
+cat >"$config" <<'JSON'
+{"organizers": [{"id": "e2e-county", "name": "端到端测试县普法办"}],
+ "ratelimit": {"limits": {"login_account": {"count": 600, "period_s": 60, "burst": 599},
+                          "login_address": {"count": 6000, "period_s": 60, "burst": 5999}}}}
+JSON
+chmod 600 "$config"
+county_password="E2e-county-password-0123"
+printf '%s\n' "$county_password" | "$BIN/pingyi" user add e2ecounty --role admin --organizer e2e-county \
+  --redis-url "redis://127.0.0.1:$redis_port/0" >/dev/null || fail "pingyi user add could not create the county account"
+
 mock_port="$(free_port)"
 "$BIN/pingyi" wechat mock-api --listen "127.0.0.1:$mock_port" --appid wxe2e0000000000000 --secret e2e-app-secret >"$OUT/mock-api.log" 2>&1 &
 pids+=($!)
@@ -93,8 +114,9 @@ PINGYI_WECHAT_SECRET="e2e-app-secret" \
 PINGYI_WECHAT_TOKEN="e2etoken" \
 PINGYI_ADMIN_TOKEN="$admin_token" \
 PINGYI_ADMIN_PASSWORD="$admin_password" \
+PINGYI_ATTACHMENTS_DIR="$WORK/attachments" \
 PINGYI_THREADS=2 \
-  "$BIN/pingyi-server" >"$OUT/server.log" 2>&1 &
+  "$BIN/pingyi-server" --config "$config" >"$OUT/server.log" 2>&1 &
 server_pid=$!
 pids+=("$server_pid")
 wait_port "$server_port" "$server_pid" pingyi-server
@@ -113,4 +135,6 @@ PINGYI_E2E_ADMIN_TOKEN="$admin_token" \
 PINGYI_E2E_ADMIN_PASSWORD="$admin_password" \
 PINGYI_E2E_VIEWER_PASSWORD="$viewer_password" \
 PINGYI_E2E_AUDITOR_PASSWORD="$auditor_password" \
+PINGYI_E2E_COUNTY_PASSWORD="$county_password" \
+PINGYI_E2E_SECURITY_PASSWORD="$security_password" \
   node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}"

@@ -1,15 +1,14 @@
-// Two-step verification in a desktop browser against the real server: the
-// first admin login of the run lands on /admin/security and enrols with the
-// secret the page shows (the code computed as an authenticator app does),
-// and sees the recovery codes once; a viewer turns it on, is asked for the
-// code at the next login (a wrong one refused, the right one taken), and
-// turns it off again. Runs before staff.test.mjs, which signs the admin in
-// with the secret this file leaves in test-output/e2e/ (tests/e2e/totp.mjs).
-// Few logins per account: the server allows 5 a minute (GCRA, burst 5).
+// Two-step verification in a desktop browser against the real server: an
+// admin's first login (e2esecurity, an account no other file signs in) lands
+// on /admin/security and enrols with the secret the page shows (the code
+// computed as an authenticator app does), and sees the recovery codes once;
+// a viewer turns it on, is asked for the code at the next login (a wrong one
+// refused, the right one taken), and turns it off again. The secrets stay in
+// test-output/e2e/ for later logins (tests/e2e/totp.mjs).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { accessibility_violations, launch, shot } from './lib.mjs';
-import { admin_password, base, missing, viewer_password } from './server.mjs';
+import { base, missing, security_password, viewer_password } from './server.mjs';
 import { enrol_in_page, next_code, sign_in_staff } from './totp.mjs';
 
 let desk;
@@ -30,10 +29,10 @@ async function log_out(page) {
   await page.waitForURL(on('/admin/login'));
 }
 
-test('the first admin login enrols two-step verification on /admin/security', { skip: missing }, async () => {
+test('an admin\'s first login enrols two-step verification on /admin/security', { skip: missing }, async () => {
   const page = await desk.context.newPage();
-  const { enrolled, state, recovery_codes } = await sign_in_staff(page, { base, password: admin_password });
-  assert.ok(enrolled, 'the admin had TOTP already: this must be the first admin login of the run');
+  const { enrolled, state, recovery_codes } = await sign_in_staff(page, { base, username: 'e2esecurity', password: security_password });
+  assert.ok(enrolled, 'e2esecurity had TOTP already: no other test may sign it in');
   assert.equal(state.secret.length, 32);
   assert.equal(recovery_codes.length, 10);
   for (const c of recovery_codes) assert.match(c, /^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/);
@@ -45,7 +44,7 @@ test('the first admin login enrols two-step verification on /admin/security', { 
   await shot(page, 'security-1-recovery-codes');
 
   // Moving to another phone: the password again, then a new QR code and secret.
-  await page.fill('#setup-password', admin_password);
+  await page.fill('#setup-password', security_password);
   await page.click('#setup');
   await page.waitForSelector('#qr svg');
   const secret = (await page.textContent('#secret')).replace(/\s+/g, '');

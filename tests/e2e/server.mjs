@@ -8,6 +8,10 @@ export const admin_password = process.env.PINGYI_E2E_ADMIN_PASSWORD || '';
 export const viewer_password = process.env.PINGYI_E2E_VIEWER_PASSWORD || '';
 // An auditor account named e2eauditor, which run.sh creates too.
 export const auditor_password = process.env.PINGYI_E2E_AUDITOR_PASSWORD || '';
+// An admin of the county e2e-county (a configured organizer), named e2ecounty, which run.sh creates too.
+export const county_password = process.env.PINGYI_E2E_COUNTY_PASSWORD || '';
+// An admin named e2esecurity that nothing but security.test.mjs signs in, which run.sh creates too.
+export const security_password = process.env.PINGYI_E2E_SECURITY_PASSWORD || '';
 export const missing = base ? false : 'PINGYI_E2E_BASE is unset: run tests/e2e/run.sh, which starts the server';
 
 export async function admin_api(method, path, body) {

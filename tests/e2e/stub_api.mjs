@@ -23,7 +23,7 @@ function campaign(id, state, extra = {}) {
   const hour = 3600 * 1000;
   const at = (h) => new Date(Date.now() + h * hour).toISOString();
   return {
-    id, title: `测试评议 ${id}`, organizer: '测试普法办公室', state,
+    id, title: `测试评议 ${id}`, organizer: '测试普法办公室', organizer_id: '', state,
     opens_at: state === 'upcoming' ? at(24) : at(-24), closes_at: state === 'closed' ? at(-1) : at(48),
     units: [
       { id: 'u1', name: '市公安局', disclosure: { duties: '维护社会治安', measures: '开展普法进社区', results: '案件下降 10%' } },
@@ -268,13 +268,18 @@ export async function start_stub() {
     return json(res, 200, c);
   }
 
+  const city_level = { id: '', name: '市普法办（市级）' };
+
   async function api(req, res, path, body, url) {
     if (path === '/api/v1/admin/me') {
       const role = staff_role(req);
-      return role ? json(res, 200, { user: role === 'admin' ? 'admin' : 'viewer', role }) : error(res, 401, 'unauthorized', '请先登录');
+      return role ? json(res, 200, { user: role === 'admin' ? 'admin' : 'viewer', role, organizer: city_level }) : error(res, 401, 'unauthorized', '请先登录');
+    }
+    if (path === '/api/v1/organizers') {
+      return staff_role(req) ? json(res, 200, { organizers: [{ ...city_level, wechat_account: true }] }) : error(res, 401, 'unauthorized', '请先登录');
     }
     if (path === '/api/v1/campaigns') {
-      return json(res, 200, { campaigns: [...campaigns.values()].map(({ id, title, organizer, opens_at, closes_at, state }) => ({ id, title, organizer, opens_at, closes_at, state })) });
+      return json(res, 200, { campaigns: [...campaigns.values()].map(({ id, title, organizer, organizer_id, opens_at, closes_at, state }) => ({ id, title, organizer, organizer_id, opens_at, closes_at, state })) });
     }
     const m = path.match(/^\/api\/v1\/campaigns\/([^/]+)(?:\/(.*))?$/);
     const c = m && campaigns.get(m[1]);

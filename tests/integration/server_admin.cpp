@@ -111,16 +111,7 @@ std::string read_until(raw_connection& c, const std::string& needle, std::string
     return seen;
 }
 
-std::vector<std::string> admin_actions(fixture& f) {
-    std::vector<std::string> out;
-    auto r = f.db.command({"XRANGE", "pingyi:admin-log", "-", "+"});
-    for (std::size_t i = 0; r && i < r->elements; ++i) {
-        auto* fields = r->element[i]->element[1];
-        for (std::size_t j = 0; j + 1 < fields->elements; j += 2)
-            if (std::string(fields->element[j]->str) == "action") out.emplace_back(fields->element[j + 1]->str);
-    }
-    return out;
-}
+std::vector<std::string> admin_actions(fixture& f) { return admin_log_actions(f.db); }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
@@ -195,7 +186,9 @@ TEST_CASE("a session acts with its CSRF token, not without, and not after logout
 
     auto me = f.call("GET", "/api/v1/admin/me", "", s.headers(false));
     REQUIRE(me.status == 200);
-    CHECK(json::parse(me.body) == json{{"user", "admin"}, {"role", "admin"}});
+    // No organizer configured: every account is city level.
+    const json city_level = {{"id", ""}, {"name", "市普法办（市级）"}};
+    CHECK(json::parse(me.body) == json{{"user", "admin"}, {"role", "admin"}, {"organizer", city_level}});
     CHECK(f.call("GET", "/api/v1/admin/me").status == 401);
 
     auto no_header = f.call("POST", "/api/v1/campaigns", campaign_body("c1"), s.headers(false));
@@ -230,7 +223,8 @@ TEST_CASE("pingyi user add: a viewer reads but changes nothing") {
     CHECK(login(f, "li.wei", "Another-password").status == 401);
     auto s = logged_in(f, "li.wei", "Viewer-password");
     auto me = f.call("GET", "/api/v1/admin/me", "", s.headers(false));
-    CHECK(json::parse(me.body) == json{{"user", "li.wei"}, {"role", "viewer"}});
+    const json city_level = {{"id", ""}, {"name", "市普法办（市级）"}};
+    CHECK(json::parse(me.body) == json{{"user", "li.wei"}, {"role", "viewer"}, {"organizer", city_level}});
 
     REQUIRE(create_campaign(f.server.port(), campaign_body("c1")) == 201);
     auto refused = f.call("POST", "/api/v1/campaigns", campaign_body("c2"), s.headers());

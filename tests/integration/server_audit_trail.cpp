@@ -68,16 +68,7 @@ struct fixture {
 
     staff_session login(const std::string& name) { return staff_member(port(), name, staff_password).sign_in(); }
 
-    std::vector<std::string> actions() {
-        std::vector<std::string> out;
-        auto r = db.command({"XRANGE", "pingyi:admin-log", "-", "+"});
-        for (std::size_t i = 0; r && i < r->elements; ++i) {
-            auto* fields = r->element[i]->element[1];
-            for (std::size_t j = 0; j + 1 < fields->elements; j += 2)
-                if (std::string(fields->element[j]->str) == "action") out.emplace_back(fields->element[j + 1]->str);
-        }
-        return out;
-    }
+    std::vector<std::string> actions() { return admin_log_actions(db); }
 };
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -5,14 +5,12 @@
 
 #include <set>
 
-#include <boost/asio/io_context.hpp>
-
-#include "server/app.hpp"
 #include "server/config.hpp"
 #include "tests/support/campaigns.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/server_routes.hpp"
 
 using namespace pingyi::test;
 
@@ -26,6 +24,7 @@ const std::set<std::string> public_routes = {
     "GET /h5/receipt/{receipt}", "GET /h5/score/{cid}", "GET /h5/results/{cid}",  // pages; their data is guarded
     "GET /static/{*path}",
     "GET /wechat", "POST /wechat",                   // signed by WeChat, checked inside
+    "GET /wechat/{account}", "POST /wechat/{account}",  // the same, for an organizer's own account
     "GET /api/v1/campaigns", "GET /api/v1/campaigns/{cid}",  // what the public sees of campaigns
     "GET /api/v1/campaigns/{cid}/audit-log/digest",  // published so anyone can check the log
     "GET /api/v1/campaigns/{cid}/receipts/{receipt}",  // a voter checks their ballot
@@ -33,26 +32,25 @@ const std::set<std::string> public_routes = {
     "GET /h5/privacy", "GET /api/v1/privacy",        // the privacy notice, owed to everyone before they sign in
     "GET /admin/login", "POST /admin/login",         // the way in
     "GET /screen/{cid}",                             // a page; its data is guarded
+    "GET /unit/{cid}/rectification",                 // a page; its data needs the unit's link
+    "GET /unit/{cid}",                               // the unit's portal page; its data needs the unit's link
+    "GET /unit/filings/{year}",                      // the unit's filings page; its data needs the unit's link
+    "GET /api/v1/campaigns/{cid}/suggestions",       // approved suggestions are public (staff: ?status=)
+    "GET /api/v1/campaigns/{cid}/previous-rectifications",  // last year's reports, shown on the vote page
     "GET /__dev/slow",                               // development mode only (shutdown tests)
 };
 
-std::vector<std::pair<std::string, std::string>> all_routes() {
+std::vector<registered_route> all_routes() {
     std::map<std::string, std::string> env{{"PINGYI_DEV", "1"}, {"PINGYI_THREADS", "1"}};
     std::vector<std::string> warnings;
-    boost::asio::io_context ioc;  // outlives the app: the workers' timers belong to it
-    pingyi::server::app application(pingyi::server::load_config(std::nullopt, env, warnings));
-    auto setup = application.hooks().make_worker(ioc, 0);
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& r : setup.routes->routes())
-        out.emplace_back(std::string(pingyi::http::bhttp::to_string(r.method)), r.pattern);
-    setup.on_stop();
-    return out;
+    return server_routes(pingyi::server::load_config(std::nullopt, env, warnings));
 }
 
 std::string fill(std::string pattern) {
     for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
              {"{cid}", "guarded"}, {"{uid}", "u01"}, {"{judge}", "j1"}, {"{rater}", "u02"},
-             {"{receipt}", "1-x"}, {"{id}", "burst:u01:x"}, {"{*path}", "x.js"}}) {
+             {"{receipt}", "1-x"}, {"{id}", "burst:u01:x"}, {"{sid}", "1"}, {"{*path}", "x.js"},
+             {"{year}", "2026"}, {"{kind}", "plan"}, {"{aid}", "x"}}) {
         for (auto pos = pattern.find(from); pos != std::string::npos; pos = pattern.find(from))
             pattern.replace(pos, from.size(), to);
     }

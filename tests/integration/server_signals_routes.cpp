@@ -10,18 +10,17 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <ctime>
 #include <set>
 
-#include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
-#include "server/app.hpp"
+#include "server/config.hpp"
 #include "tests/support/campaigns.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/server_routes.hpp"
 #include "tests/support/staff.hpp"
 #include "tests/support/voter.hpp"
 #include "tests/support/voting_server.hpp"
@@ -36,14 +35,8 @@ const std::string staff_password = "routes-password-1";
 const std::string wechat_token = "routestoken";
 const std::string ballot_route = "POST /api/v1/campaigns/{cid}/ballots";
 
-struct enumerated {
-    std::string method;
-    std::string pattern;
-    std::string name() const { return method + " " + pattern; }
-};
-
 // The routes of one worker, made the way pingyi-server makes them.
-std::vector<enumerated> server_routes(const std::string& redis_url) {
+std::vector<registered_route> routes_of(const std::string& redis_url) {
     pingyi::server::config cfg;
     cfg.dev = true;
     cfg.redis_url = redis_url;
@@ -52,18 +45,7 @@ std::vector<enumerated> server_routes(const std::string& redis_url) {
     cfg.admin_token = admin_token;
     cfg.wechat.appid = "wxdev0000000000000";
     cfg.wechat.token = wechat_token;
-    boost::asio::io_context ioc;
-    std::vector<enumerated> out;
-    {
-        pingyi::server::app app(cfg);
-        auto hooks = app.hooks();
-        auto setup = hooks.make_worker(ioc, 0);
-        for (const auto& r : setup.routes->routes())
-            out.push_back({std::string(boost::beast::http::to_string(r.method)), r.pattern});
-        setup.on_stop();
-        ioc.run_for(std::chrono::seconds(2));
-    }
-    return out;
+    return server_routes(cfg);
 }
 
 // A concrete path for a pattern.
@@ -168,7 +150,7 @@ struct routes_fixture : voting_server {
 
 TEST_CASE("routes: nothing but the ballot route changes the tally or the log") {
     routes_fixture f;
-    auto routes = server_routes(f.redis.url());
+    auto routes = routes_of(f.redis.url());
     std::vector<std::string> names;
     for (const auto& r : routes) names.push_back(r.name());
     INFO("routes: " << json(names).dump());
@@ -203,7 +185,7 @@ TEST_CASE("routes: nothing but the ballot route changes the tally or the log") {
         {{"Cookie", "pingyi_session=" + v.cookie("pingyi_session") + "; pingyi_csrf=" + v.cookie("pingyi_csrf")},
          {"X-CSRF-Token", v.cookie("pingyi_csrf")}}};
     // Closing the campaign ends its voting, logging out the staff session: last.
-    std::stable_partition(routes.begin(), routes.end(), [](const enumerated& r) {
+    std::stable_partition(routes.begin(), routes.end(), [](const registered_route& r) {
         return r.pattern != "/api/v1/campaigns/{cid}/close" && r.pattern != "/admin/logout";
     });
 

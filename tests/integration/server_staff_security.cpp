@@ -71,18 +71,7 @@ struct fixture {
     }
 
     // The admin log, one JSON object per entry.
-    std::vector<json> admin_log() {
-        std::vector<json> out;
-        auto r = db.command({"XRANGE", "pingyi:admin-log", "-", "+"});
-        for (std::size_t i = 0; r && i < r->elements; ++i) {
-            auto* fields = r->element[i]->element[1];
-            json entry = json::object();
-            for (std::size_t j = 0; j + 1 < fields->elements; j += 2)
-                entry[fields->element[j]->str] = std::string(fields->element[j + 1]->str, fields->element[j + 1]->len);
-            out.push_back(entry);
-        }
-        return out;
-    }
+    std::vector<json> admin_log() { return admin_log_entries(db); }
 
     std::vector<json> entries(const std::string& action) {
         std::vector<json> out;

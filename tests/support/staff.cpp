@@ -3,12 +3,35 @@
 #include <chrono>
 #include <thread>
 
+#include <sys/wait.h>
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "server/totp.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/server_process.hpp"
 
 namespace pingyi::test {
+
+std::vector<nlohmann::json> admin_log_entries(sync_redis& db) {
+    std::vector<nlohmann::json> out;
+    auto r = db.command({"XRANGE", "pingyi:admin-log", "-", "+"});
+    for (std::size_t i = 0; r && i < r->elements; ++i) {
+        auto* fields = r->element[i]->element[1];
+        nlohmann::json entry = nlohmann::json::object();
+        for (std::size_t j = 0; j + 1 < fields->elements; j += 2)
+            entry[fields->element[j]->str] = std::string(fields->element[j + 1]->str, fields->element[j + 1]->len);
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+std::vector<std::string> admin_log_actions(sync_redis& db) {
+    std::vector<std::string> out;
+    for (const auto& entry : admin_log_entries(db)) out.push_back(entry.value("action", ""));
+    return out;
+}
 
 namespace {
 
@@ -26,6 +49,16 @@ std::string key_of(const std::string& secret) {
 }
 
 }  // namespace
+
+int add_staff_user(const std::string& redis_url, const std::string& name, const std::string& role,
+                   const std::string& password) {
+    std::string script = "printf '%s\\n' \"$PW\" | \"$PINGYI\" user add " + name + " --role " + role +
+                         " --redis-url " + redis_url;
+    child_process p({"/bin/sh", "-c", script}, {"PW=" + password, "PINGYI=" + bin_dir() + "/pingyi"});
+    int status = p.wait_exit(60000);
+    REQUIRE(status != -1);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 std::string set_cookie_value(const http_result& r, const std::string& name) {
     auto all = r.header("set-cookie");

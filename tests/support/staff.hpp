@@ -9,9 +9,23 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/http_client.hpp"
+#include "tests/support/redis_server.hpp"
 
 namespace pingyi::test {
+
+// `pingyi user add <name> --role <role>` against the Redis at redis_url,
+// the password on stdin, as an operator runs it; its exit status.
+int add_staff_user(const std::string& redis_url, const std::string& name, const std::string& role,
+                   const std::string& password);
+
+// The staff audit trail (pingyi:admin-log) as it is stored, oldest first:
+// each entry's fields as strings.
+std::vector<nlohmann::json> admin_log_entries(sync_redis& db);
+// Only each entry's action.
+std::vector<std::string> admin_log_actions(sync_redis& db);
 
 // The value of cookie `name` among a response's Set-Cookie lines; "" if none.
 std::string set_cookie_value(const http_result& r, const std::string& name);

@@ -40,7 +40,7 @@ TEST_CASE("a session is stored under the token's digest, in the shape authentica
     auto cmds = create_session_commands("tok", u, "csrf-token", 1000, std::chrono::seconds(1800));
     REQUIRE(cmds.size() == 4);
     const auto& hset = cmds[0];
-    REQUIRE(hset.size() == 12);
+    REQUIRE(hset.size() == 14);
     CHECK(hset[0] == "HSET");
     CHECK(hset[1] == staff_session_key("tok"));
     CHECK(hset[1].find("tok") == std::string::npos);  // the token itself is never stored
@@ -52,8 +52,32 @@ TEST_CASE("a session is stored under the token's digest, in the shape authentica
     CHECK(hset[7] == "csrf-token");
     CHECK(hset[8] == "expires");
     CHECK(hset[9] == std::to_string(1000 + 12 * 3600 * 1000LL));
+    CHECK(hset[12] == "organizer");
+    CHECK(hset[13].empty());  // the city level
     CHECK(cmds[1] == std::vector<std::string>{"PEXPIRE", staff_session_key("tok"), "1800000"});
     // Indexed under the user, for as long as a session can live.
     CHECK(cmds[2] == std::vector<std::string>{"SADD", staff_sessions_key("admin"), staff_session_key("tok")});
     CHECK(cmds[3] == std::vector<std::string>{"PEXPIRE", staff_sessions_key("admin"), std::to_string(12 * 3600 * 1000LL)});
+}
+
+TEST_CASE("a county's account: its organizer in the record and its sessions, changed by one script") {
+    staff_user u{"a.admin", staff_role::admin, "x", 1700000000123};
+    u.organizer = "county-a";
+    auto create = create_user_command(u);
+    REQUIRE(create.size() == 12);
+    CHECK(create[10] == "organizer");
+    CHECK(create[11] == "county-a");
+    u.totp_secret = "JBSWY3DPEHPK3PXP";
+    auto hset = create_session_commands("tok", u, "csrf-token", 1000, std::chrono::seconds(1800)).front();
+    REQUIRE(hset.size() == 14);
+    CHECK(hset[12] == "organizer");
+    CHECK(hset[13] == "county-a");
+
+    auto move = set_organizer_command("a.admin", "county-b");
+    REQUIRE(move.size() == 5);
+    CHECK(move[0] == "EVAL");
+    CHECK(move[1].find("HGET', KEYS[1], 'role'") != std::string::npos);  // only an existing user
+    CHECK(move[3] == staff_user_key("a.admin"));
+    CHECK(move[4] == "county-b");
+    CHECK(set_organizer_command("a.admin", "")[4].empty());  // back to the city level
 }

@@ -85,9 +85,9 @@ TEST_CASE("a session's restriction: the bootstrap password first, then an admin'
     auto cmds = create_session_commands("tok", staff_user{"admin", staff_role::admin, "h"}, "c", 0,
                                         std::chrono::seconds(60));
     const auto& hset = cmds.front();
-    REQUIRE(hset.size() == 14);
-    CHECK(hset[12] == "restricted");
-    CHECK(hset[13] == "totp_enrolment_required");
+    REQUIRE(hset.size() == 16);
+    CHECK(hset[14] == "restricted");
+    CHECK(hset[15] == "totp_enrolment_required");
     CHECK(restrict_session_command("tok", "") == std::vector<std::string>{"HDEL", staff_session_key("tok"), "restricted"});
     CHECK(restrict_session_command("tok", "password_change_required") ==
           std::vector<std::string>{"HSET", staff_session_key("tok"), "restricted", "password_change_required"});
@@ -124,7 +124,7 @@ TEST_CASE("a user record read back: every field, and what makes one unusable") {
     using field = std::optional<std::string>;
     auto u = staff_user_from_fields("li.wei", {field("viewer"), field("scrypt$x"), field("1700000000123"),
                                                field("h2 h1"), field("1"), field("JBSWY3DP"), field("57"),
-                                               field("GEZDGNBV")});
+                                               field("GEZDGNBV"), field("county-a")});
     REQUIRE(u);
     CHECK(u->role == staff_role::viewer);
     CHECK(u->password_hash == "scrypt$x");
@@ -134,16 +134,19 @@ TEST_CASE("a user record read back: every field, and what makes one unusable") {
     CHECK(u->totp_secret == "JBSWY3DP");
     CHECK(u->totp_step == 57);
     CHECK(u->totp_pending == "GEZDGNBV");
-    auto plain = staff_user_from_fields("a", {field("auditor"), field("h"), {}, {}, {}, {}, {}, {}});
+    CHECK(u->organizer == "county-a");
+    auto plain = staff_user_from_fields("a", {field("auditor"), field("h"), {}, {}, {}, {}, {}, {}, {}});
     REQUIRE(plain);
     CHECK(plain->role == staff_role::auditor);
     CHECK(plain->previous_hashes.empty());
     CHECK_FALSE(plain->must_change_password);
     CHECK(plain->totp_secret.empty());
-    CHECK_FALSE(staff_user_from_fields("a", {{}, field("h"), {}, {}, {}, {}, {}, {}}));  // no role: no user
-    CHECK_FALSE(staff_user_from_fields("a", {field("owner"), field("h"), {}, {}, {}, {}, {}, {}}));
-    CHECK_FALSE(staff_user_from_fields("a", {field("viewer"), {}, {}, {}, {}, {}, {}, {}}));
-    CHECK(find_user_command("a").size() == 10);
+    CHECK(plain->organizer.empty());  // no organizer: the city level
+    CHECK_FALSE(staff_user_from_fields("a", {{}, field("h"), {}, {}, {}, {}, {}, {}, {}}));  // no role: no user
+    CHECK_FALSE(staff_user_from_fields("a", {field("owner"), field("h"), {}, {}, {}, {}, {}, {}, {}}));
+    CHECK_FALSE(staff_user_from_fields("a", {field("viewer"), {}, {}, {}, {}, {}, {}, {}, {}}));
+    CHECK(find_user_command("a").size() == 11);
+    CHECK(find_user_command("a").back() == "organizer");
 }
 
 TEST_CASE("lock-out and TOTP state: keys, arguments, atomic scripts") {

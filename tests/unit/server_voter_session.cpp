@@ -18,7 +18,7 @@ TEST_CASE("voter pseudonyms: stable, keyed, per appid, short") {
 
 TEST_CASE("voter session cookies are signed and expire") {
     signer s("secret-secret-secret-secret-secret-01");
-    auto cookie = encode_voter_session(s, {"AbCd_-12", 2000});
+    auto cookie = encode_voter_session(s, {"AbCd_-12", 2000, ""});
     auto v = decode_voter_session(s, cookie, 1000);
     REQUIRE(v);
     CHECK(v->pseudonym == "AbCd_-12");
@@ -36,7 +36,7 @@ TEST_CASE("voter session cookies are signed and expire") {
 
 TEST_CASE("oauth state and return paths") {
     signer s("secret-secret-secret-secret-secret-01");
-    auto c = encode_oauth_state(s, {"abcDEF123", "/h5/c/sg2019", 500});
+    auto c = encode_oauth_state(s, {"abcDEF123", "/h5/c/sg2019", 500, ""});
     auto o = decode_oauth_state(s, c, 100);
     REQUIRE(o);
     CHECK(o->state == "abcDEF123");

@@ -1,8 +1,10 @@
 // The vote page, /h5/c/<cid>: shows a campaign and its units, takes one ballot
-// at a time, and explains every answer the server can give.
+// at a time, and explains every answer the server can give; below the
+// ballot, the units' suggestions and last year's rectification reports.
 import { escape_html, format_time, request } from '../shared/http.js';
 import { init_large_text } from '../shared/large_text.js';
 import { render_privacy } from './common.js';
+import { show_suggestions } from './suggestions.js';
 
 const bands = ['满意', '基本满意', '不满意'];
 const cid = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop());
@@ -307,6 +309,8 @@ async function load() {
   $('campaign').hidden = false;
   render_header();
   render_units();
+  // Not needed to vote: fetched once the ballot form is on screen.
+  setTimeout(() => show_suggestions(api, page.campaign, page.campaign.state === 'open' && page.signed_in), 0);
 }
 
 init_large_text();

@@ -1,5 +1,6 @@
-// /admin: the campaign list; for admins, opening and closing a campaign now,
-// and the form that creates a campaign or edits one.
+// /admin: the campaign list (a county's staff see their organizer's only);
+// for admins, opening and closing a campaign now, and the form that creates
+// a campaign or edits one, under an organizer they may pick.
 import { escape_html, format_time, state_names } from '../shared/http.js';
 import { init_large_text } from '../shared/large_text.js';
 import { csv_from_units, units_from_csv } from './csv.js';
@@ -10,12 +11,15 @@ const api = (cid) => `/api/v1/campaigns/${encodeURIComponent(cid)}`;
 const form = $('campaign-form');
 let admin = false;
 let campaigns = [];
+// The organizers this staff member may put a campaign under ({id, name}; id
+// '' is the city level): a county's staff get their own only.
+let organizers = [];
 // The campaign being edited as the server sent it (null: the form creates one).
 let editing = null;
 
 function actions_html(c) {
   const id = encodeURIComponent(c.id);
-  const links = `<a href="/admin/dashboard?c=${id}">实时看板</a><a href="/screen/${id}">大屏</a><a href="/h5/c/${id}">投票页</a>`;
+  const links = `<a href="/admin/dashboard?c=${id}">实时看板</a><a href="/screen/${id}">大屏</a><a href="/h5/c/${id}">投票页</a><a href="/admin/suggestions?c=${id}">建议与整改</a><a href="/admin/units?c=${id}">指标与自评</a>`;
   if (!admin) return links;
   // The row's title makes each button's name unique for screen readers.
   const button = (action, label, kind = 'secondary') => `<button type="button" class="${kind}" data-action="${action}" data-id="${escape_html(c.id)}">${label}<span class="visually-hidden">：${escape_html(c.title)}</span></button>`;
@@ -24,9 +28,12 @@ function actions_html(c) {
     + (c.state !== 'closed' ? button('close', '结束投票', 'danger') : '');
 }
 
+// An organizer by id; one the list lacks (the configuration no longer has it) by its id.
+const organizer_of = (id) => organizers.find((o) => o.id === id) || { id, name: id || '市级' };
+
 function render_list() {
   $('campaigns').innerHTML = campaigns.map((c) => `<tr><td>${escape_html(c.id)}</td><td>${escape_html(c.title)}</td><td>${escape_html(c.organizer || '')}</td>
-      <td>${escape_html(format_time(c.opens_at))}</td><td>${escape_html(format_time(c.closes_at))}</td>
+      <td>${escape_html(organizer_of(c.organizer_id || '').name)}</td><td>${escape_html(format_time(c.opens_at))}</td><td>${escape_html(format_time(c.closes_at))}</td>
       <td>${escape_html(state_names[c.state] || c.state || '')}</td>
       <td><div class="actions">${actions_html(c)}</div></td></tr>`).join('');
 }
@@ -37,6 +44,21 @@ function show_campaign(c) {
   const i = campaigns.findIndex((x) => x.id === c.id);
   if (i >= 0) campaigns[i] = c;
   render_list();
+}
+
+async function load_organizers() {
+  const res = await staff_request('GET', '/api/v1/organizers').catch(() => null);
+  organizers = (res && res.ok && res.data && res.data.organizers) || [];
+}
+
+// The organizer choices, with `current` among them even when the
+// configuration no longer has it; fixed when there is nothing to choose.
+function fill_organizers(current) {
+  const select = form.organizer_id;
+  const choices = organizers.some((o) => o.id === current) ? organizers : [...organizers, organizer_of(current)];
+  select.innerHTML = choices.map((o) => `<option value="${escape_html(o.id)}">${escape_html(o.name)}</option>`).join('');
+  select.value = current;
+  select.disabled = choices.length <= 1;
 }
 
 async function load_list() {
@@ -98,6 +120,7 @@ function campaign_body() {
     id: form.id.value.trim(),
     title: form.title.value.trim(),
     organizer: form.organizer.value.trim(),
+    organizer_id: form.organizer_id.value,
     opens_at: time_value(form.opens_at),
     closes_at: time_value(form.closes_at),
     units: units_from_csv(form.units.value).map((u) => ({ ...known.get(u.id), ...u })),
@@ -135,6 +158,7 @@ function set_mode(campaign) {
   $('form-note').textContent = started
     ? '投票已经开始：开始时间、投票规则和评议单位编号不能再修改；名称、主办单位、单位名称与公示内容、截止时间、个人信息保存天数和计分方式仍可修改。'
     : '';
+  fill_organizers(campaign ? campaign.organizer_id || '' : (organizers[0] || { id: '' }).id);
   if (!campaign) return;
   form.id.value = campaign.id;
   form.title.value = campaign.title;
@@ -184,6 +208,7 @@ async function on_submit(event) {
     if (edit && res.data) show_campaign(res.data);
     else load_list();
   } else if (!edit && res && res.status === 409) say('该编号已被使用，请换一个编号。');
+  else if (res && res.status === 403 && res.error.code === 'organizer_forbidden') say(res.error.message);
   else if (res && res.status === 403) say('没有权限或页面已过期，请重新登录。');
   else say(`${edit ? '保存' : '创建'}失败：${failure(res)}`);
 }
@@ -217,7 +242,8 @@ $('logout').addEventListener('click', async () => {
   to_login();
 });
 init_large_text();
-load_role().catch(() => false).then((is_admin) => {
+Promise.all([load_role().catch(() => false), load_organizers()]).then(([is_admin]) => {
   admin = is_admin;
+  set_mode(null);
   load_list();
 });

@@ -15,11 +15,16 @@ export async function staff_request(method, path, options) {
 
 // Whether the signed-in staff member is an admin: write controls (class
 // admin-only) are shown to admins only; viewers (and unknown roles) read.
+// The header names them and their organizer, whose pages these are; what
+// only the city level reaches (class city-only) is hidden from a county's staff.
 export async function load_role() {
   const res = await staff_request('GET', '/api/v1/admin/me');
-  const admin = Boolean(res.ok && res.data && res.data.role === 'admin');
-  if (res.ok && res.data) document.getElementById('who').textContent = `${res.data.user}（${admin ? '管理员' : '只读'}）`;
+  const me = res.ok && res.data ? res.data : null;
+  const admin = Boolean(me && me.role === 'admin');
+  const organizer = (me && me.organizer) || { id: '', name: '' };
+  if (me) document.getElementById('who').textContent = `${organizer.name ? `${organizer.name} · ` : ''}${me.user}（${admin ? '管理员' : '只读'}）`;
   for (const el of document.querySelectorAll('.admin-only')) el.hidden = !admin;
+  if (organizer.id) for (const el of document.querySelectorAll('.city-only')) el.hidden = true;
   return admin;
 }
 

@@ -1,6 +1,8 @@
 // /admin/dashboard?c=<cid>: the live tally and refused ballots of one
 // campaign, and the evaluation meeting's tools (scoring progress and links,
-// unit status, anomaly signals, publishing, exports).
+// unit status, anomaly signals, publishing, exports). Another organizer's
+// campaign answers as a missing one (404): the page then says so and shows
+// nothing else.
 import { escape_html } from '../shared/http.js';
 import { init_large_text } from '../shared/large_text.js';
 import { bar_chart } from './chart.js';
@@ -77,6 +79,15 @@ async function refresh_evaluation() {
 
 const refresh_signals = () => load_signals(cid, api, { units, admin, on_change: refresh_evaluation });
 
+function show_no_access() {
+  document.title = '无权查看或不存在 - 评议';
+  $('live').hidden = true;
+  $('main').innerHTML = `<section class="panel" role="alert" aria-labelledby="no-access-title">
+    <h1 id="no-access-title">无权查看或不存在</h1>
+    <p>评议活动“${escape_html(cid)}”不存在，或不属于您所在的单位：县区的工作人员只能查看和管理本县区的评议。</p>
+    <p><a href="/admin">返回评议管理</a></p></section>`;
+}
+
 async function load() {
   $('screen-link').href = `/screen/${encodeURIComponent(cid)}`;
   $('results-csv').href = `${api}/results.csv`;
@@ -87,6 +98,10 @@ async function load() {
   const [campaign, tally, is_admin, refusals] = await Promise.all([staff_request('GET', api), staff_request('GET', `${api}/tally`),
     load_role(), staff_request('GET', `${api}/refusals`)]);
   admin = is_admin;
+  if (refusals.status === 404) {
+    show_no_access();
+    return;
+  }
   if (campaign.ok && campaign.data) {
     units = campaign.data.units || [];
     fill_units($('status-unit'), units);
