@@ -16,6 +16,7 @@
 #include "server/voter_session.hpp"
 #include "server/wechat_accounts.hpp"
 #include "server/wechat_replies.hpp"
+#include "vote/digest.hpp"
 #include "wechat/crypto.hpp"
 #include "wechat/signature.hpp"
 
@@ -57,12 +58,12 @@ http::response unknown_account() {
     return http::json_error(http::status::not_found, "unknown_account", "没有这个公众号");
 }
 
-// Retried deliveries are remembered per account; the default account's
-// keys are named as on the single-account server.
+// Retried deliveries are remembered per account, by a digest: the delivery's
+// identity holds the sender's raw openid, which is not to be stored.
 std::string dedup_key(const wechat_account& account, const wechat::message& m) {
     std::string key = "pingyi:wx:dedup:";
     if (!account.id.empty()) key += account.id + ":";
-    return key + wechat::dedup_key(m);
+    return key + vote::sha256_hex(wechat::dedup_key(m));
 }
 
 asio::awaitable<http::reply> verify_url(worker_state& w, http::request_context& ctx) {

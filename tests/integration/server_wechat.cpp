@@ -101,6 +101,13 @@ TEST_CASE("plaintext: 投票 gets a news reply linking the open campaign, retrie
     auto again = post_plain(f.server.port(), msg);
     CHECK(again.status == 200);
     CHECK(again.body == r.body);  // same reply, CreateTime included: processed once
+    // The delivery is remembered without the sender's openid in any key.
+    sync_redis db(f.redis.port());
+    auto remembered = db.command({"KEYS", "pingyi:wx:dedup:*"});
+    REQUIRE(remembered);
+    CHECK(remembered->elements == 1);
+    for (std::size_t i = 0; i < remembered->elements; ++i)
+        CHECK(std::string(remembered->element[i]->str).find("oUser1") == std::string::npos);
     // Anything else: "success".
     r = post_plain(f.server.port(), text_message("oUser1", "你好", "6054768590064713729"));
     CHECK(r.body == "success");
