@@ -80,7 +80,8 @@ asio::awaitable<bool> current_password_ok(worker_state& w, password_hasher& hash
     auto locked = co_await record_login_failure(*w.redis, user.name, ec);
     if (locked) {
         json detail = {{"minutes", lockout_duration.count() / 60000}, {"via", "password check"}};
-        co_await record_staff_event(w, user.name, "account.locked", detail);
+        const principal actor{user.name, user.role, user.organizer};
+        co_await record_staff_event(w, actor, "account.locked", detail);
     }
     co_return false;
 }
@@ -175,7 +176,8 @@ asio::awaitable<http::reply> totp_confirm(worker_state& w, http::request_context
     co_await refresh_restriction(w, ctx, user, ec);
     if (ec) co_return redis_unavailable();
     json detail = {{"address", ctx.client_address}, {"replaced", replaced}};
-    co_await record_staff_event(w, user.name, "totp.enable", detail);
+    const principal actor{user.name, user.role, user.organizer};
+    co_await record_staff_event(w, actor, "totp.enable", detail);
     log::info("staff TOTP enabled", {{"user", user.name}});
     co_return no_store(json_ok({{"recovery_codes", codes}, {"restricted", restriction_of(user)}}));
 }
@@ -198,7 +200,8 @@ asio::awaitable<http::reply> totp_disable(worker_state& w, password_hasher& hash
     for (const auto& r : replies)
         if (!r.ok()) co_return redis_unavailable();
     json detail = {{"address", ctx.client_address}};
-    co_await record_staff_event(w, user.name, "totp.disable", detail);
+    const principal actor{user.name, user.role, user.organizer};
+    co_await record_staff_event(w, actor, "totp.disable", detail);
     log::info("staff TOTP disabled", {{"user", user.name}});
     co_return no_store(json_ok({{"ok", true}}));
 }
@@ -234,18 +237,25 @@ asio::awaitable<http::reply> change_password(worker_state& w, password_hasher& h
     auto ended = co_await w.redis->exec(end_other_sessions_command(user.name, own.value_or("")));
     if (!ended.ok()) co_return redis_unavailable();
     json detail = {{"address", ctx.client_address}, {"other_sessions_ended", ended.value.integer()}};
-    co_await record_staff_event(w, user.name, "password.change", detail);
+    const principal actor{user.name, user.role, user.organizer};
+    co_await record_staff_event(w, actor, "password.change", detail);
     log::info("staff password changed", {{"user", user.name}});
     co_return no_store(json_ok({{"ok", true}, {"restricted", restriction_of(user)}}));
 }
 
 }  // namespace
 
-asio::awaitable<void> record_staff_event(worker_state& w, std::string_view who, std::string_view action,
+asio::awaitable<void> record_staff_event(worker_state& w, const principal& who, std::string_view action,
                                          const json& detail) {
     error_code ec;
     co_await record_admin_action(*w.redis, who, action, "", detail, ec);
     if (ec) log::warn("admin log unavailable", {{"action", action}, {"error", ec.message()}});
+}
+
+asio::awaitable<void> record_staff_event(worker_state& w, std::string_view who, std::string_view action,
+                                         const json& detail) {
+    const principal actor{std::string(who)};
+    co_await record_staff_event(w, actor, action, detail);
 }
 
 void add_account_routes(http::router& r, worker_state& w, std::shared_ptr<password_hasher> hasher) {

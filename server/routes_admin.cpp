@@ -296,7 +296,7 @@ asio::awaitable<http::reply> logout(worker_state& w, http::request_context& ctx)
         if (!r.ok()) co_return redis_unavailable();
     }
     json detail = {{"address", ctx.client_address}};
-    co_await record_staff_event(w, auth.who->name, "logout", detail);
+    co_await record_staff_event(w, *auth.who, "logout", detail);
     auto res = json_ok({{"ok", true}});
     res.set(http::field::cache_control, "no-store");
     res.insert(http::field::set_cookie, staff_cookie_header(w, staff_cookie, "", true, 0));

@@ -139,7 +139,7 @@ asio::awaitable<http::reply> audit_page(worker_state& w, http::request_context& 
     switch (auth.refusal.result()) {
     case http::status::unauthorized: co_return login_redirect(ctx);
     case http::status::forbidden:
-        co_return message_page(http::status::forbidden, "没有权限", "只有审计员和管理员可以查看审计记录。", "/admin",
+        co_return message_page(http::status::forbidden, "没有权限", "只有市级的审计员和管理员可以查看审计记录。", "/admin",
                                "返回评议管理");
     default: co_return message_page(auth.refusal.result(), "服务暂时不可用", "请稍后刷新页面。", "", "");
     }
