@@ -84,7 +84,7 @@ test('a viewer is refused the audit trail page', { skip: missing }, async () => 
     await page.waitForURL(/\/admin\/?$/);
     const res = await page.goto(`${base}/admin/audit`);
     assert.equal(res.status(), 403);
-    assert.match(await page.textContent('body'), /只有审计员和管理员可以查看审计记录/);
+    assert.match(await page.textContent('body'), /只有市级的审计员和管理员可以查看审计记录/);
   } finally {
     await context.close();
   }
