@@ -168,13 +168,18 @@ const roster_unit* find_unit(const std::vector<roster_unit>& roster, std::string
     return nullptr;
 }
 
+// Every unit on the scope's roster with what it filed that year.
+asio::awaitable<std::vector<unit_filings>> load_year(worker_state& w, const filing_scope& scope, error_code& ec) {
+    auto roster = co_await load_roster(*w.redis, scope.organizer, scope.year, ec);
+    if (ec) co_return std::vector<unit_filings>{};
+    co_return co_await load_filings(*w.redis, scope.organizer, scope.year, roster, ec);
+}
+
 asio::awaitable<http::reply> get_roster(worker_state& w, http::request_context& ctx) {
     auto scope = co_await staff_scope(w, ctx, false, false);
     if (!scope.ok) co_return std::move(scope.refusal);
     error_code ec;
-    auto roster = co_await load_roster(*w.redis, scope.organizer, scope.year, ec);
-    if (ec) co_return redis_unavailable();
-    auto filed = co_await load_filings(*w.redis, scope.organizer, scope.year, roster, ec);
+    auto filed = co_await load_year(w, scope, ec);
     if (ec) co_return redis_unavailable();
     const auto now = now_ms();
     json counts = json::object();
@@ -414,9 +419,7 @@ asio::awaitable<http::reply> reminders(worker_state& w, http::request_context& c
     auto scope = co_await staff_scope(w, ctx, false, false);
     if (!scope.ok) co_return std::move(scope.refusal);
     error_code ec;
-    auto roster = co_await load_roster(*w.redis, scope.organizer, scope.year, ec);
-    if (ec) co_return redis_unavailable();
-    auto filed = co_await load_filings(*w.redis, scope.organizer, scope.year, roster, ec);
+    auto filed = co_await load_year(w, scope, ec);
     if (ec) co_return redis_unavailable();
     http::response res{http::status::ok, 11};
     res.set(http::field::content_type, "text/csv; charset=utf-8");

@@ -4,6 +4,7 @@
 // draft on the phone until it is submitted, and explains every refusal.
 import { escape_html, format_time, request } from '../shared/http.js';
 import { init_large_text } from '../shared/large_text.js';
+import { show_message } from '../shared/messages.js';
 
 const cid = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop());
 const query = new URLSearchParams(location.search);
@@ -62,21 +63,12 @@ function drop_draft() {
 const comment_of = (id) => (page.form.comments ? $(`comment-${id}`).value : '');
 const shown_score = (score) => (score === null || score === undefined ? '' : String(score));
 
-function clear_messages() {
-  $('outcome').innerHTML = '';
-  $('problem').innerHTML = '';
-}
-
 function show_problem(text) {
-  clear_messages();
-  $('problem').innerHTML = `<p class="problem__text">${escape_html(text)}</p>`;
-  $('problem').focus();
+  show_message('problem', `<p class="problem__text">${escape_html(text)}</p>`);
 }
 
 function show_outcome(html) {
-  clear_messages();
-  $('outcome').innerHTML = html;
-  $('outcome').focus();
+  show_message('outcome', html);
 }
 
 function unit_html(unit) {

@@ -5,6 +5,7 @@
 // and submits for review; every refusal is explained where it applies.
 import { escape_html, format_time, request } from '../shared/http.js';
 import { init_large_text } from '../shared/large_text.js';
+import { show_message } from '../shared/messages.js';
 
 const cid = decodeURIComponent(location.pathname.split('/')[2] || '');
 const query = new URLSearchParams(location.search);
@@ -56,22 +57,13 @@ function check_score(raw, points) {
   return { text, error: '' };
 }
 
-function clear_messages() {
-  $('outcome').innerHTML = '';
-  $('problem').innerHTML = '';
-}
-
 function show_problem(text, details = []) {
-  clear_messages();
   const list = details.length ? `<ul class="problem__list">${details.map((d) => `<li>${escape_html(d)}</li>`).join('')}</ul>` : '';
-  $('problem').innerHTML = `<p class="problem__text">${escape_html(text)}</p>${list}`;
-  $('problem').focus();
+  show_message('problem', `<p class="problem__text">${escape_html(text)}</p>${list}`);
 }
 
 function show_outcome(title, text) {
-  clear_messages();
-  $('outcome').innerHTML = `<p class="outcome__title">${escape_html(title)}</p>${text ? `<p>${escape_html(text)}</p>` : ''}`;
-  $('outcome').focus();
+  show_message('outcome', `<p class="outcome__title">${escape_html(title)}</p>${text ? `<p>${escape_html(text)}</p>` : ''}`);
 }
 
 function set_error(field, text) {

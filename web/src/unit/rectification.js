@@ -4,6 +4,7 @@
 // did, an overall account, drafts kept on the server, and one submission.
 import { escape_html, format_time, request } from '../shared/http.js';
 import { init_large_text } from '../shared/large_text.js';
+import { show_message } from '../shared/messages.js';
 
 const cid = decodeURIComponent(location.pathname.split('/')[2] || '');
 const query = new URLSearchParams(location.search);
@@ -32,21 +33,12 @@ const refusals = {
 const explain = (res) => (!res ? '网络连接失败，请检查网络后再试。'
   : refusals[res.error && res.error.code] || `${(res.error && res.error.message) || `服务器答复 ${res.status}`}。`);
 
-function clear_messages() {
-  $('outcome').innerHTML = '';
-  $('problem').innerHTML = '';
-}
-
 function show_problem(text) {
-  clear_messages();
-  $('problem').innerHTML = `<p class="problem__text">${escape_html(text)}</p>`;
-  $('problem').focus();
+  show_message('problem', `<p class="problem__text">${escape_html(text)}</p>`);
 }
 
 function show_outcome(text) {
-  clear_messages();
-  $('outcome').innerHTML = `<p class="outcome__title">${escape_html(text)}</p>`;
-  $('outcome').focus();
+  show_message('outcome', `<p class="outcome__title">${escape_html(text)}</p>`);
 }
 
 function item_html(item, answer, readonly) {
