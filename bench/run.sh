@@ -188,9 +188,11 @@ log "redis-benchmark: EVALSHA of the ballot script"
 mapfile -d '' evalsha < <("$BIN/bench_ballot_command" --cid br --source "$work/ballot_script.lua")
 loaded=$(redis-cli -p "$redis_port" -x SCRIPT LOAD <"$work/ballot_script.lua")
 [[ $loaded == "${evalsha[1]}" ]] || { echo "SCRIPT LOAD gave $loaded, expected ${evalsha[1]}" >&2; exit 1; }
-rb_rate=$(rate_of ballots)
-rb_requests=$(( (rb_rate > 20000 ? rb_rate : 20000) * DURATION * 3 ))
-# The voter slots match the wrk run's: VOTERS x UNITS possible acceptances.
+# As many calls as the wrk run made ballots, over as many voter slots
+# (VOTERS x UNITS possible acceptances): the same share is accepted, and an
+# accepted ballot costs Redis about twice what a refused one does.
+rb_requests=$(awk '/requests in/ { print $1; exit }' "$work/ballots.wrk")
+rb_requests=${rb_requests:-100000}
 redis-benchmark -p "$redis_port" -c 50 -P 16 -n "$rb_requests" -r $((VOTERS * UNITS)) --csv "${evalsha[@]}" \
   >"$work/rb.csv" 2>&1
 cat "$work/rb.csv" >&2

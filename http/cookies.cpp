@@ -1,5 +1,8 @@
 #include "http/cookies.hpp"
 
+#include <array>
+#include <atomic>
+#include <cstdint>
 #include <stdexcept>
 
 #include <openssl/core_names.h>
@@ -110,6 +113,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 void hmac_key::ctx_free::operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 
 hmac_key::hmac_key(std::string_view key) {
+    static std::atomic<std::uint64_t> last_id{0};
+    id_ = ++last_id;
     if (key.empty()) return;
     std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr), &EVP_MAC_free);
     if (!mac) throw std::runtime_error("HMAC unavailable");
@@ -122,11 +127,33 @@ hmac_key::hmac_key(std::string_view key) {
 }
 
 std::string hmac_key::mac(std::string_view data) const {
-    std::unique_ptr<EVP_MAC_CTX, ctx_free> ctx(EVP_MAC_CTX_dup(ctx_.get()));
+    // A thread uses a handful of keys (cookies, pseudonyms): a few slots,
+    // reused round-robin when a new key comes along.
+    struct thread_context {
+        std::uint64_t key_id = 0;
+        std::unique_ptr<EVP_MAC_CTX, ctx_free> ctx;
+    };
+    thread_local std::array<thread_context, 4> contexts;
+    thread_local std::size_t next_slot = 0;
+
+    EVP_MAC_CTX* ctx = nullptr;
+    for (auto& c : contexts)
+        if (c.key_id == id_ && c.ctx) {
+            // Back to the keyed state: a NULL key re-initialises with the same key.
+            if (!EVP_MAC_init(c.ctx.get(), nullptr, 0, nullptr)) throw std::runtime_error("HMAC failed");
+            ctx = c.ctx.get();
+            break;
+        }
+    if (!ctx) {
+        auto& c = contexts[next_slot++ % contexts.size()];
+        c.ctx.reset(EVP_MAC_CTX_dup(ctx_.get()));
+        c.key_id = id_;
+        ctx = c.ctx.get();
+    }
     unsigned char out[EVP_MAX_MD_SIZE];
     std::size_t len = 0;
-    if (!ctx || !EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) ||
-        !EVP_MAC_final(ctx.get(), out, &len, sizeof out))
+    if (!ctx || !EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ||
+        !EVP_MAC_final(ctx, out, &len, sizeof out))
         throw std::runtime_error("HMAC failed");
     return std::string(reinterpret_cast<char*>(out), len);
 }

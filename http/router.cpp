@@ -22,10 +22,23 @@ std::vector<std::string> split_path(std::string_view path) {
 bool is_capture(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
 bool is_rest(const std::string& seg) { return is_capture(seg) && seg[1] == '*'; }
 
+// Whether the path can match the pattern, judged by its literal segments
+// and length alone: most routes fail here, before any capture is decoded.
+bool shape_fits(const route& r, const std::vector<std::string>& path) {
+    for (std::size_t i = 0; i < r.segments.size(); ++i) {
+        const std::string& seg = r.segments[i];
+        if (is_rest(seg)) return true;
+        if (i >= path.size()) return false;
+        if (!is_capture(seg) && seg != path[i]) return false;
+    }
+    return r.segments.size() == path.size();
+}
+
 // Matches path segments against a pattern, filling captures.
 bool match_segments(const route& r, const std::vector<std::string>& path,
                     std::vector<std::pair<std::string, std::string>>& params) {
     params.clear();
+    if (!shape_fits(r, path)) return false;
     for (std::size_t i = 0; i < r.segments.size(); ++i) {
         const std::string& seg = r.segments[i];
         if (is_rest(seg)) {

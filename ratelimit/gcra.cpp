@@ -10,7 +10,7 @@ namespace {
 // rounded down (at most 1 us per request in the client's favour). Lua 5.1
 // numbers are doubles, exact below 2^53, hence the bound on the arguments.
 constexpr std::string_view function_text = R"lua(
-local function gcra(key, now_ms, max_burst, count, period_ms, quantity)
+local function gcra_decide(key, stored, now_ms, max_burst, count, period_ms, quantity)
   now_ms, max_burst, count = tonumber(now_ms), tonumber(max_burst), tonumber(count)
   period_ms, quantity = tonumber(period_ms), tonumber(quantity)
   if not (now_ms and max_burst and count and period_ms and quantity)
@@ -27,7 +27,6 @@ local function gcra(key, now_ms, max_burst, count, period_ms, quantity)
   -- The delay variation tolerance T * (max_burst + 1), times count.
   local tolerance = period_us * (max_burst + 1)
   local tat = now
-  local stored = redis.call('GET', key)
   if stored then
     stored = tonumber(stored)
     if not stored then
@@ -45,10 +44,20 @@ local function gcra(key, now_ms, max_burst, count, period_ms, quantity)
     return 1, remaining, retry_after_ms, math.ceil((tat - now) / 1000)
   end
   local reset_after_ms = math.ceil((new_tat - now) / 1000)
-  if quantity > 0 then
-    redis.call('SET', key, string.format('%.0f', new_tat), 'PX', string.format('%.0f', reset_after_ms))
-  end
-  return 0, math.floor((tolerance - (new_tat - now) * count) / period_us), -1, reset_after_ms
+  local store = nil
+  if quantity > 0 then store = {string.format('%.0f', new_tat), string.format('%.0f', reset_after_ms)} end
+  return 0, math.floor((tolerance - (new_tat - now) * count) / period_us), -1, reset_after_ms, store
+end
+
+local function gcra_store(key, store)
+  if store then redis.call('SET', key, store[1], 'PX', store[2]) end
+end
+
+local function gcra(key, now_ms, max_burst, count, period_ms, quantity)
+  local limited, remaining, retry_after, reset_after, store =
+    gcra_decide(key, redis.call('GET', key), now_ms, max_burst, count, period_ms, quantity)
+  gcra_store(key, store)
+  return limited, remaining, retry_after, reset_after
 end
 )lua";
 

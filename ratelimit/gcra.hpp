@@ -11,6 +11,13 @@
 // reset_after_ms; a limited one writes nothing. Deterministic given now_ms.
 // Bad arguments raise "ERR gcra: ...". Scripts (the ballot script) prepend
 // this text and call gcra(...); the name and signature are stable.
+//
+// The same text also defines the steps gcra() is made of, for a script that
+// reads several limits' states with one MGET:
+//   gcra_decide(key, stored, now_ms, ...) -> the four numbers and `store`,
+//     the decision on `stored` (the key's value, or false/nil if none);
+//   gcra_store(key, store) writes what an allowed request stores (nothing
+//     when store is nil: limited, or quantity 0).
 #pragma once
 
 #include <array>

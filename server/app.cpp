@@ -96,6 +96,7 @@ shared_state::shared_state(config c)
     : cfg(std::move(c)),
       limits(limits_of(cfg)),
       cookie_signer(cfg.secret, cfg.secret_previous),
+      pseudonym_mac(cfg.pseudonym_key),
       proxies(proxies_of(cfg)),
       web(find_web_root(cfg)) {
     workers = cfg.threads;

@@ -58,6 +58,7 @@ struct shared_state {
     config cfg;
     ratelimit::config limits;
     http::signer cookie_signer;
+    http::hmac_key pseudonym_mac;  // keyed once with cfg.pseudonym_key: a ballot hashes its User-Agent with it
     http::trusted_proxies proxies;
     http::static_files web;
     script_set scripts;

@@ -20,6 +20,7 @@
 #include "server/wechat_accounts.hpp"
 #include "vote/ballot.hpp"
 #include "vote/ballot_script.hpp"
+#include "vote/log_pseudonym.hpp"
 #include "vote/keys.hpp"
 #include "vote/time.hpp"
 
@@ -83,6 +84,10 @@ http::status status_of(vote::ballot_result r) {
 struct ballot_route {
     worker_state& w;
     ratelimit::local_bucket flood;
+    // Per campaign, the log key this worker offers the script in case the
+    // campaign has none yet (the script keeps the first one offered): drawn
+    // once, not for every ballot.
+    std::unordered_map<std::string, std::string> offered_log_keys;
 
     explicit ballot_route(worker_state& ws)
         : w(ws), flood(ws.shared.limits.flood_address, 100'000) {}
@@ -144,9 +149,12 @@ struct ballot_route {
         request.voter = session->pseudonym;
         request.idempotency_key = std::string(key);
         request.client_address = ctx.client_address;
-        request.user_agent_hash = user_agent_hash(w.shared.cfg.pseudonym_key, ctx.req[http::field::user_agent]);
+        request.user_agent_hash = user_agent_hash(w.shared.pseudonym_mac, ctx.req[http::field::user_agent]);
         request.nonce = http::random_token(12);
         request.anomaly_window_ms = w.shared.cfg.anomaly_window_s * 1000LL;
+        auto offered = offered_log_keys.try_emplace(campaign->id);
+        if (offered.second) offered.first->second = vote::new_log_key();
+        request.log_key = offered.first->second;
         auto call = vote::ballot_call(request, std::get<vote::ballot>(parsed), limits);
         auto r = co_await durable_eval(w, w.shared.scripts.ballot, std::move(call.keys), std::move(call.args));
         if (r.ec == durability_error::replication_pending) {

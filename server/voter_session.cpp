@@ -72,11 +72,11 @@ std::string voter_pseudonym(std::string_view pseudonym_key, std::string_view app
     return http::base64url(http::hmac_sha256(pseudonym_key, data).substr(0, 16));
 }
 
-std::string user_agent_hash(std::string_view pseudonym_key, std::string_view user_agent) {
+std::string user_agent_hash(const http::hmac_key& pseudonym_key, std::string_view user_agent) {
     std::string data = "user-agent";
     data += '\0';  // apart from the pseudonyms' appid ‖ openid
     data += user_agent;
-    return http::base64url(http::hmac_sha256(pseudonym_key, data).substr(0, 9));
+    return http::base64url(pseudonym_key.mac(data).substr(0, 9));
 }
 
 std::string encode_voter_session(const http::signer& s, const voter_session& v) {

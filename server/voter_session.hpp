@@ -23,8 +23,9 @@ std::string voter_pseudonym(std::string_view pseudonym_key, std::string_view app
 
 // The User-Agent header as a ballot's origin keeps it: a keyed hash (12
 // base64url characters), so that the few common browser strings cannot be
-// found again by hashing candidates.
-std::string user_agent_hash(std::string_view pseudonym_key, std::string_view user_agent);
+// found again by hashing candidates. The key is PINGYI_PSEUDONYM_KEY, keyed
+// once (shared_state::pseudonym_mac).
+std::string user_agent_hash(const http::hmac_key& pseudonym_key, std::string_view user_agent);
 
 struct voter_session {
     std::string pseudonym;

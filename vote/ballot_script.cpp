@@ -11,7 +11,8 @@ namespace {
 
 // KEYS: 1 rules, 2 idempotency, 3 voter record, 4 tally, 5 log,
 //       6-8 GCRA state of the voter, address and campaign limits,
-//       9 the refusal counts (what the dashboard shows; not part of the tally),
+//       9 the refusal counts (what the dashboard shows; not part of the tally;
+//       field names: vote/refusals.hpp),
 //       10 the origin buckets' prefix (the script appends the bucket: same
 //       hash tag, same slot), 11 the key of the log's pseudonyms.
 // ARGV: 1 now_ms, 2 "1" if an idempotency key was given, 3 voter (the
@@ -28,37 +29,50 @@ if not now or now <= 0 then
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- One count per ballot in the refusal hash, named by what happened and
+-- which limits only counted: "already_voted", "rate_limited:campaign",
+-- "already_voted|ballot_voter,campaign", "|ballot_address" (accepted, one
+-- shadow limit). An accepted ballot within every limit counts nothing here.
+local function count_refusal(outcome, shadow_text)
+  if shadow_text ~= '' then outcome = outcome .. '|' .. shadow_text end
+  if outcome ~= '' then redis.call('HINCRBY', KEYS[9], outcome, 1) end
+end
+
 local idempotent = ARGV[2] == '1'
 if idempotent then
   local first = redis.call('GET', KEYS[2])
   if first then return {first, '', 1} end
 end
 
-local shadow = {}
+-- The three limits' states in one read (one hash tag, one slot).
+local stored = redis.call('MGET', KEYS[6], KEYS[7], KEYS[8])
+local shadow, stores = {}, {}
 for i = 0, 2 do
   local a = 7 + i * 5
   local mode = ARGV[a + 1]
   if mode ~= 'off' then
-    local limited, _, retry_after = gcra(KEYS[6 + i], now, ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], 1)
+    local limited, _, retry_after, _, store =
+      gcra_decide(KEYS[6 + i], stored[i + 1], now, ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], 1)
+    stores[i + 1] = store
     if limited == 1 then
       if mode == 'enforce' then
-        for _, name in ipairs(shadow) do redis.call('HINCRBY', KEYS[9], 'shadow_limited:' .. name, 1) end
-        redis.call('HINCRBY', KEYS[9], 'rate_limited:' .. ARGV[a], 1)
         -- Not stored: a retry after the wait must be able to pass.
+        local shadow_text = table.concat(shadow, ',')
+        count_refusal('rate_limited:' .. ARGV[a], shadow_text)
         return {cjson.encode({result = 'rate_limited', limit = ARGV[a], retry_after_ms = retry_after}),
-                table.concat(shadow, ','), 0}
+                shadow_text, 0}
       end
       shadow[#shadow + 1] = ARGV[a]
     end
   end
 end
+for i = 1, 3 do gcra_store(KEYS[5 + i], stores[i]) end
 local shadow_text = table.concat(shadow, ',')
 
 -- Every answer but a replay or a rate limit's leaves through here, after
 -- its writes (if any) succeeded.
 local function answer(a)
-  for _, name in ipairs(shadow) do redis.call('HINCRBY', KEYS[9], 'shadow_limited:' .. name, 1) end
-  if a.result ~= 'accepted' then redis.call('HINCRBY', KEYS[9], a.result, 1) end
+  count_refusal(a.result == 'accepted' and '' or a.result, shadow_text)
   local text = cjson.encode(a)
   if idempotent then redis.call('SET', KEYS[2], text, 'PX', 86400000) end
   return {text, shadow_text, 0}
@@ -84,15 +98,14 @@ end
 -- unit-votes cast today, and per unit the votes for it today.
 local day = math.floor((now + 28800000) / 86400000)
 local voter = KEYS[3]
-local stored_day = redis.call('HGET', voter, '#d')
+local got = redis.call('HMGET', voter, '#d', '#n', unpack(units))
+local stored_day = got[1]
 local today = stored_day and tonumber(stored_day) == day
 local used, counts = 0, {}
+for i = 1, n do counts[i] = 0 end
 if today then
-  local got = redis.call('HMGET', voter, '#n', unpack(units))
-  used = tonumber(got[1]) or 0
-  for i = 1, n do counts[i] = tonumber(got[i + 1]) or 0 end
-else
-  for i = 1, n do counts[i] = 0 end
+  used = tonumber(got[2]) or 0
+  for i = 1, n do counts[i] = tonumber(got[i + 2]) or 0 end
 end
 for i = 1, n do
   if counts[i] + 1 > per_unit then return answer({result = 'already_voted', unit = units[i]}) end

@@ -1,7 +1,11 @@
 // Refused ballots by reason, as the ballot script counts them in the
-// {c:<cid>}:refused hash, for the staff dashboard. Fields: "already_voted",
-// "daily_limit", "not_open", "rate_limited:<limit>", "shadow_limited:<limit>"
-// (a limit in shadow mode that would have refused).
+// {c:<cid>}:refused hash, for the staff dashboard. The script makes one
+// HINCRBY per ballot: a field is "<outcome>|<shadow limits>", the outcome
+// "already_voted", "daily_limit", "not_open", "rate_limited:<limit>" or empty
+// (accepted), the shadow limits (those in shadow mode that would have
+// refused) comma-separated; "|<shadow limits>" is left out when there are
+// none. Hashes written before this format have "shadow_limited:<limit>"
+// fields, which are read too.
 #pragma once
 
 #include <string>

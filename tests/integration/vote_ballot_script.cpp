@@ -434,6 +434,7 @@ TEST_CASE("vote script: rate limits enforce, shadow or stay off") {
         const json refused = read_refusals(r, "c7");
         CHECK(refused["shadow_limited"]["ballot_voter"] == 4);
         CHECK(refused["rate_limited"]["ballot_voter"] == 0);
+        CHECK(r.integer({"HLEN", keys::refusals("c7")}) == 1);  // "|ballot_voter": one field, one count a ballot
     }
     SUBCASE("off") {
         v.limits.global = ratelimit::mode::off;
@@ -457,6 +458,9 @@ TEST_CASE("vote script: rate limits enforce, shadow or stay off") {
         a = v.cast("d", {"u1"}, during + 60'000);
         CHECK(a.result == ballot_result::rate_limited);
         CHECK(a.limit == "campaign");
+        // Refused by the campaign's limit, the ballot used none of the
+        // voter's or the address's allowance: only what passed is stored.
+        CHECK(r.integer({"EXISTS", keys::limit_voter("c7", "d")}) == 0);
     }
 }
 

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <set>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "http/cookies.hpp"
@@ -64,6 +67,32 @@ TEST_CASE("a keyed HMAC gives RFC 4231's answers, call after call") {
           "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
     CHECK(hmac_key("").empty());
     CHECK_FALSE(jefe.empty());
+}
+
+TEST_CASE("keyed HMACs stay right when a thread uses more keys than it keeps contexts for, and across threads") {
+    // Six keys interleaved: more than a thread's context slots, so slots are
+    // taken over and keyed again; every answer must still be its key's.
+    std::vector<std::string> secrets;
+    std::vector<std::unique_ptr<hmac_key>> keys;
+    for (int i = 0; i < 6; ++i) {
+        secrets.push_back("key-" + std::to_string(i));
+        keys.push_back(std::make_unique<hmac_key>(secrets.back()));
+    }
+    auto all_right = [&] {
+        bool ok = true;
+        for (int round = 0; round < 3; ++round)
+            for (std::size_t i = 0; i < keys.size(); ++i)
+                ok = ok && keys[i]->mac("data " + std::to_string(round)) ==
+                               hmac_sha256(secrets[i], "data " + std::to_string(round));
+        return ok;
+    };
+    CHECK(all_right());
+    // A key made where a destroyed one was is a new key, not the old one's context.
+    keys[0] = std::make_unique<hmac_key>(secrets[0] = "another-key");
+    CHECK(all_right());
+    bool other_thread = false;
+    std::thread([&] { other_thread = all_right(); }).join();
+    CHECK(other_thread);
 }
 
 TEST_CASE("signed values: tamper-proof, rotation accepted") {

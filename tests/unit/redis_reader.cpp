@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <hiredis/hiredis.h>
+
 #include "redis/command.hpp"
 #include "redis/reader.hpp"
 
@@ -110,6 +112,30 @@ TEST_CASE("command: commands append into one pipeline buffer that decodes back t
     for (std::size_t i = 0; i < cmds.size(); ++i) {
         REQUIRE(decoded[i].elements().size() == cmds[i].size());
         for (std::size_t j = 0; j < cmds[i].size(); ++j) CHECK(decoded[i].elements()[j].str() == cmds[i][j]);
+    }
+}
+
+TEST_CASE("command: the encoding is byte for byte hiredis's redisFormatCommandArgv") {
+    std::vector<std::vector<std::string>> cmds{
+        {"PING"}, {"SET", "", std::string(1000, 'x')}, {"EVALSHA", "abc", "2", "{c:1}:k", "\0\r\n"s, "-1", "9"}};
+    std::vector<std::string> many{"RPUSH", "list"};
+    for (int i = 0; i < 1200; ++i) many.push_back(std::string(static_cast<std::size_t>(i % 17), static_cast<char>(i)));
+    cmds.push_back(many);
+    for (const auto& c : cmds) {
+        std::vector<const char*> argv;
+        std::vector<size_t> lens;
+        for (const auto& a : c) {
+            argv.push_back(a.data());
+            lens.push_back(a.size());
+        }
+        char* raw = nullptr;
+        const int len = redisFormatCommandArgv(&raw, static_cast<int>(c.size()), argv.data(), lens.data());
+        REQUIRE(len > 0);
+        const std::string expected(raw, static_cast<std::size_t>(len));
+        redisFreeCommand(raw);
+        std::string out = "before";
+        append_command(out, c);
+        CHECK(out == "before" + expected);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "http/cookies.hpp"
 #include "server/config.hpp"
 #include "server/privacy_notice.hpp"
 #include "server/voter_session.hpp"
@@ -82,13 +83,18 @@ TEST_CASE("config files: secrets readable or writable by others are refused, out
 
 TEST_CASE("user-agent hashes are keyed, short and without spaces") {
     const std::string ua = "Mozilla/5.0 (Linux; Android 13) MicroMessenger/8.0.48";
-    auto h = user_agent_hash(key32, ua);
+    const pingyi::http::hmac_key key(key32);
+    auto h = user_agent_hash(key, ua);
     CHECK(h.size() == 12);
     CHECK(h.find(' ') == std::string::npos);
-    CHECK(h == user_agent_hash(key32, ua));
-    CHECK(h != user_agent_hash("another-key-another-key-another-key", ua));
-    CHECK(h != user_agent_hash(key32, ua + " "));
-    CHECK(user_agent_hash(key32, "").size() == 12);
+    CHECK(h == user_agent_hash(key, ua));
+    // HMAC-SHA256(key, "user-agent" NUL ua), its first 9 bytes in base64url:
+    // the key set up once gives the bytes the one-shot HMAC gave before.
+    CHECK(h == pingyi::http::base64url(
+                   pingyi::http::hmac_sha256(key32, std::string("user-agent\0", 11) + ua).substr(0, 9)));
+    CHECK(h != user_agent_hash(pingyi::http::hmac_key("another-key-another-key-another-key"), ua));
+    CHECK(h != user_agent_hash(key, ua + " "));
+    CHECK(user_agent_hash(key, "").size() == 12);
 }
 
 TEST_CASE("privacy notice: the contact, the window, and a campaign's deletion date") {

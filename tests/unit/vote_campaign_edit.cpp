@@ -114,3 +114,14 @@ TEST_CASE("refusal counts: every reason and limit, zeros included, junk ignored"
     CHECK_FALSE(r.contains("other"));
     CHECK(refusals_command("c1") == std::vector<std::string>{"HGETALL", "{c:c1}:refused"});
 }
+
+TEST_CASE("refusal counts: one field per outcome and shadow limits, added up with the old fields") {
+    const json r = refusals_json({"already_voted|ballot_voter,campaign", "4", "already_voted", "1", "|ballot_address",
+                                  "6", "rate_limited:campaign|ballot_voter", "2", "shadow_limited:campaign", "10",
+                                  "daily_limit|nonsense,", "3"});
+    CHECK(r["already_voted"] == 5);
+    CHECK(r["daily_limit"] == 3);
+    CHECK(r["rate_limited"] == json{{"ballot_voter", 0}, {"ballot_address", 0}, {"campaign", 2}});
+    CHECK(r["shadow_limited"] ==
+          json{{"ballot_voter", 6}, {"ballot_address", 6}, {"campaign", 14}, {"nonsense", 3}});
+}
