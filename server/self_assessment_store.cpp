@@ -72,6 +72,31 @@ std::vector<std::vector<std::string>> indicator_commands(std::string_view cid) {
     return {{"GET", self_assessment_keys::indicators(cid)}, {"HVALS", self_assessment_keys::states(cid)}};
 }
 
+struct indicators_and_reply {
+    stored_indicators indicators;
+    redis::reply extra;
+};
+
+// The campaign's indicators and, in the same round trip, the reply to
+// `extra` (none if empty). ec: a reply failed, or the indicators are unreadable.
+asio::awaitable<indicators_and_reply> load_with_indicators(redis::connection& redis, std::string_view cid,
+                                                           std::vector<std::string> extra, error_code& ec) {
+    auto commands = indicator_commands(cid);
+    if (!extra.empty()) commands.push_back(std::move(extra));
+    auto replies = co_await redis.exec_many(std::move(commands));
+    indicators_and_reply out;
+    for (const auto& r : replies)
+        if (failed(r, ec)) co_return out;
+    auto indicators = indicators_of(replies[0].value, replies[1].value);
+    if (!indicators) {
+        ec = unreadable("indicators", cid);
+        co_return out;
+    }
+    out.indicators = std::move(*indicators);
+    if (replies.size() > 2) out.extra = std::move(replies[2].value);
+    co_return out;
+}
+
 }  // namespace
 
 std::string_view to_string(assessment_state s) {
@@ -154,49 +179,32 @@ std::optional<stored_indicators> decode_indicators(std::string text) {
 }
 
 asio::awaitable<stored_indicators> load_indicators(redis::connection& redis, std::string_view cid, error_code& ec) {
-    auto replies = co_await redis.exec_many(indicator_commands(cid));
-    for (const auto& r : replies)
-        if (failed(r, ec)) co_return stored_indicators{};
-    auto decoded = indicators_of(replies[0].value, replies[1].value);
-    if (!decoded) ec = unreadable("indicators", cid);
-    co_return decoded.value_or(stored_indicators{});
+    std::vector<std::string> no_extra;
+    auto loaded = co_await load_with_indicators(redis, cid, std::move(no_extra), ec);
+    co_return std::move(loaded.indicators);
 }
 
 asio::awaitable<unit_assessment> load_unit_assessment(redis::connection& redis, std::string_view cid,
                                                       std::string_view uid, error_code& ec) {
-    auto commands = indicator_commands(cid);
-    commands.push_back({"HGET", self_assessment_keys::records(cid), std::string(uid)});
-    auto replies = co_await redis.exec_many(std::move(commands));
+    std::vector<std::string> record_command{"HGET", self_assessment_keys::records(cid), std::string(uid)};
+    auto loaded = co_await load_with_indicators(redis, cid, std::move(record_command), ec);
     unit_assessment out;
-    for (const auto& r : replies)
-        if (failed(r, ec)) co_return out;
-    auto indicators = indicators_of(replies[0].value, replies[1].value);
-    if (!indicators) {
-        ec = unreadable("indicators", cid);
-        co_return out;
-    }
-    out.indicators = std::move(*indicators);
-    if (replies[2].value.is_nil()) co_return out;
-    out.record_text = replies[2].value.str();
+    if (ec) co_return out;
+    out.indicators = std::move(loaded.indicators);
+    if (loaded.extra.is_nil()) co_return out;
+    out.record_text = loaded.extra.str();
     out.record = decode_record(out.record_text);
     if (!out.record) ec = unreadable("record", cid);
     co_return out;
 }
 
 asio::awaitable<campaign_assessments> load_assessments(redis::connection& redis, std::string_view cid, error_code& ec) {
-    auto commands = indicator_commands(cid);
-    commands.push_back({"HGETALL", self_assessment_keys::records(cid)});
-    auto replies = co_await redis.exec_many(std::move(commands));
+    std::vector<std::string> records_command{"HGETALL", self_assessment_keys::records(cid)};
+    auto loaded = co_await load_with_indicators(redis, cid, std::move(records_command), ec);
     campaign_assessments out;
-    for (const auto& r : replies)
-        if (failed(r, ec)) co_return out;
-    auto indicators = indicators_of(replies[0].value, replies[1].value);
-    if (!indicators) {
-        ec = unreadable("indicators", cid);
-        co_return out;
-    }
-    out.indicators = std::move(*indicators);
-    auto flat = replies[2].value.strings();
+    if (ec) co_return out;
+    out.indicators = std::move(loaded.indicators);
+    auto flat = loaded.extra.strings();
     for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
         auto record = decode_record(flat[i + 1]);
         if (!record) {
